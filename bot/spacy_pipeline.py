@@ -1,0 +1,44 @@
+"""Build the project's spaCy pipeline: blank English plus the lookup lemmatizer.
+
+No English model can be downloaded on our machines, and none on PyPI fits spaCy 3.4, so the build
+makes its own: tokenizer rules and lemma tables ship in `spacy` and `spacy-lookups-data`.
+Run as `python -m bot.spacy_pipeline [DIR]`; it writes nothing when DIR is already up to date.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+DEFAULT_DIR = Path("build/spacy_en")
+# Bump when the recipe below changes, so existing builds are replaced.
+RECIPE_VERSION = "1"
+
+
+def build_pipeline() -> Language:
+    """A blank English pipeline whose only component is the lookup lemmatizer."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    nlp.meta["name"] = "safeguarding_en"
+    nlp.meta["version"] = f"0.0.{RECIPE_VERSION}"
+    return nlp
+
+
+def ensure_pipeline(target: Path = DEFAULT_DIR) -> Path:
+    """Build the pipeline into `target` unless a build of this recipe is already there."""
+    stamp = target / "RECIPE"
+    if stamp.exists() and stamp.read_text().strip() == RECIPE_VERSION:
+        return target
+    target.mkdir(parents=True, exist_ok=True)
+    build_pipeline().to_disk(target)
+    stamp.write_text(RECIPE_VERSION + "\n")
+    return target
+
+
+if __name__ == "__main__":
+    out = ensure_pipeline(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DIR)
+    print(f"spaCy pipeline ready in {out}")
