@@ -20,6 +20,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
+from bot.spacy_pipeline import KNOWN_WORDS_FILE
+
 # Which reply a rule leads to, strongest first: when both match, the emergency reply wins.
 REPLIES = ("emergency", "breaking_point")
 
@@ -59,8 +61,11 @@ class _Rule:
 class SafetyNet:
     """Red-flag rules compiled into spaCy matchers; `check(text)` says which reply a text needs."""
 
-    def __init__(self, nlp: Language, rule_files: Iterable[Path]) -> None:
+    def __init__(
+        self, nlp: Language, rule_files: Iterable[Path], known_words: Iterable[str] = ()
+    ) -> None:
         self._nlp = nlp
+        self._known_words = set(known_words)
         self._lemmas = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
         spellings: dict[str, str] = {}
         self._not_typos: set[str] = set()
@@ -76,7 +81,7 @@ class SafetyNet:
             for group, words in (content.get("word_groups") or {}).items():
                 self._groups[str(group).upper()] = [str(w).lower() for w in words]
             unless_everywhere.extend(content.get("unless_everywhere") or [])
-            for entry in content.get("rules") or []:
+            for entry in content.get("flags") or []:
                 rules.append(_read_rule(entry, path))
         if not rules:
             raise ValueError("no safety rules found; the safety net must never run empty")
@@ -104,7 +109,10 @@ class SafetyNet:
         files = sorted(rules_dir.glob("*.yml"))
         if not files:
             raise FileNotFoundError(f"no safety rule files (*.yml) in {rules_dir}")
-        return cls(spacy.load(spacy_model), files)
+        known = spacy_model / KNOWN_WORDS_FILE
+        if not known.exists():
+            raise FileNotFoundError(f"{known} is missing: rebuild with `python -m bot.spacy_pipeline`")
+        return cls(spacy.load(spacy_model), files, known.read_text(encoding="utf-8").split())
 
     @property
     def rule_names(self) -> list[str]:
@@ -141,9 +149,10 @@ class SafetyNet:
         for token in self._nlp.tokenizer(cleaned):
             if token.is_space:
                 continue
-            word = self._correct(token.text)
-            words.append(word)
-            keys.append(self._key(word))
+            # A correction may be several words: "cnt" -> "can not".
+            for word in self._correct(token.text).split():
+                words.append(word)
+                keys.append(self._key(word))
         return Doc(self._nlp.vocab, words=words, lemmas=keys)
 
     def _correct(self, word: str) -> str:
@@ -151,6 +160,8 @@ class SafetyNet:
         if word in self._spellings:
             return self._spellings[word]
         if len(word) < 5 or word in self._keywords or word in self._not_typos:
+            return word
+        if word in self._known_words:
             return word
         if self._lemmas.get(word, word) in self._keywords:
             return word

@@ -15,7 +15,11 @@ from spacy.language import Language
 
 DEFAULT_DIR = Path("build/spacy_en")
 # Bump when the recipe below changes, so existing builds are replaced.
-RECIPE_VERSION = "1"
+RECIPE_VERSION = "3"
+# Words at least this common (log probability, spacy-lookups-data) count as real words, which the
+# safety net never "corrects" into a key word: "night" must not become "might".
+KNOWN_WORD_MIN_LOG_PROB = -15.0
+KNOWN_WORDS_FILE = "known_words.txt"
 
 
 def build_pipeline() -> Language:
@@ -28,6 +32,20 @@ def build_pipeline() -> Language:
     return nlp
 
 
+def known_words() -> list[str]:
+    """Common lower-case English words, from spacy-lookups-data's word frequencies."""
+    import spacy_lookups_data
+    import srsly
+
+    table = Path(spacy_lookups_data.__file__).parent / "data" / "en_lexeme_prob.json.gz"
+    probs = srsly.read_gzip_json(table)
+    return sorted(
+        word
+        for word, prob in probs.items()
+        if prob > KNOWN_WORD_MIN_LOG_PROB and word.isalpha() and word.islower()
+    )
+
+
 def ensure_pipeline(target: Path = DEFAULT_DIR) -> Path:
     """Build the pipeline into `target` unless a build of this recipe is already there."""
     stamp = target / "RECIPE"
@@ -35,6 +53,7 @@ def ensure_pipeline(target: Path = DEFAULT_DIR) -> Path:
         return target
     target.mkdir(parents=True, exist_ok=True)
     build_pipeline().to_disk(target)
+    (target / KNOWN_WORDS_FILE).write_text("\n".join(known_words()) + "\n", encoding="utf-8")
     stamp.write_text(RECIPE_VERSION + "\n")
     return target
 

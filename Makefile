@@ -1,0 +1,70 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+# Each target installs what it needs; nothing here downloads a model.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Rasa 3.6 needs Python 3.10 (.python-version selects it under pyenv).
+BASE_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.10.*/bin/python3.10) python3.10)
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+RASA := $(PYTHON) -m rasa
+MODEL := models/safeguarding.tar.gz
+SPACY_MODEL := build/spacy_en/RECIPE
+# Training data: everything under data/ except the safety net's phrases, which are read at start-up.
+TRAINING_DATA := $(shell find data -name '*.yml' -not -path 'data/safety/*' 2>/dev/null)
+
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: help install build train run test test-python test-conversations lint lock
+
+help:
+	@echo "make run    install, build, train if needed, start the bot (REST on :5005, actions on :5055)"
+	@echo "make test   install, build, validate data, train if needed, run every test suite"
+
+$(VENV)/.installed: requirements.txt constraints.txt
+	@test -x $(PYTHON) || $(BASE_PYTHON) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --upgrade pip==24.0
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+$(SPACY_MODEL): bot/spacy_pipeline.py | $(VENV)/.installed
+	$(PYTHON) -m bot.spacy_pipeline build/spacy_en
+
+build: install $(SPACY_MODEL)
+
+$(MODEL): $(VENV)/.installed $(SPACY_MODEL) config.yml domain.yml $(TRAINING_DATA)
+	@echo "Training (about 2 minutes on 2 cores)..."
+	$(RASA) train --fixed-model-name safeguarding --out models
+	@touch $@
+
+train: $(MODEL)
+
+run: $(MODEL)
+	$(PYTHON) -m bot.serve
+
+test: build
+	$(PYTHON) -m bot.validate_data
+	$(MAKE) --no-print-directory train
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory test-python
+	$(MAKE) --no-print-directory test-conversations
+
+# Unit tests, then the safety suites and channel tests against the trained bot over REST.
+test-python: $(MODEL)
+	$(PYTHON) -m pytest
+
+# Conversation tests: every story under tests/conversations must be predicted exactly.
+test-conversations: $(MODEL)
+	$(RASA) test core --model $(MODEL) --stories tests/conversations \
+		--fail-on-prediction-errors --out results/conversations
+
+lint: install
+	$(PYTHON) -m ruff check bot actions tests
+
+# Refresh constraints.txt from the current venv after changing requirements.txt on purpose.
+lock: install
+	$(PYTHON) -m pip freeze --exclude-editable | sed '1i # Every package version, frozen from a working install (make lock refreshes it).' > constraints.txt

@@ -1,0 +1,75 @@
+"""Validates the coping plan form: turns what a parent types into one of a few plan steps.
+
+Only the chosen step is kept, never the words typed, so "my sister Jo" is stored as "a family
+member" and no name is saved.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+# Each choice: the words that pick it, and how the plan says it. Break ideas follow FACTS.md §1.
+CALM_IDEAS: dict[str, tuple[tuple[str, ...], str]] = {
+    "drink": (("drink", "tea", "coffee", "water", "cuppa", "snack", "eat", "food", "biscuit"),
+              "Have a drink or a snack"),
+    "breathe": (("breath", "breathe", "breathing", "calm down", "count", "sit down", "relax"),
+                "Take some slow, deep breaths"),
+    "stamp": (("stamp", "feet", "scream into", "punch a pillow", "pillow", "shout"),
+              "Stamp your feet to let the tension out"),
+    "call": (("call", "phone", "ring", "text", "talk to", "message"),
+             "Call or message someone you trust"),
+}
+SUPPORTS: dict[str, tuple[tuple[str, ...], str]] = {
+    "partner": (("partner", "husband", "wife", "boyfriend", "girlfriend", "fiance", "other half",
+                 "hubby", "baby's dad", "babys dad", "baby's mum", "babys mum"), "your partner"),
+    "family": (("family", "mum", "mam", "mom", "dad", "sister", "brother", "nan", "gran", "grandma",
+                "grandad", "auntie", "aunt", "uncle", "cousin", "parents", "in-law", "in law"),
+               "someone in your family"),
+    "friend": (("friend", "mate", "neighbour", "neighbor", "bestie", "pal"),
+               "a friend or neighbour"),
+    "nhs111": (("111", "nhs", "doctor", "gp", "health visitor", "midwife"), "NHS 111"),
+    "nspcc": (("nspcc", "helpline"), "the NSPCC helpline on 0808 800 5000"),
+}
+
+
+def pick(text: Optional[Text], choices: dict[str, tuple[tuple[str, ...], str]]) -> Optional[str]:
+    """The plan wording for the first choice whose words appear in the text, else None."""
+    if not text:
+        return None
+    lowered = text.lower()
+    for words, wording in choices.values():
+        for word in words:
+            if re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered):
+                return wording
+    return None
+
+
+class ValidateCopingPlanForm(FormValidationAction):
+    """Keeps each answer as a plan step; asks again, with buttons, when it can't tell."""
+
+    def name(self) -> Text:
+        return "validate_coping_plan_form"
+
+    def validate_plan_calm_idea(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        wording = pick(value, CALM_IDEAS)
+        if wording is None:
+            dispatcher.utter_message(text="Sorry, I didn't catch that. Pick one of these, or say it another way.")
+        return {"plan_calm_idea": wording}
+
+    def validate_plan_support(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        wording = pick(value, SUPPORTS)
+        if wording is None:
+            dispatcher.utter_message(
+                text="Sorry, I didn't catch that. Pick one of these, or tell me who (no names needed)."
+            )
+        return {"plan_support": wording}

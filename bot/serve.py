@@ -1,0 +1,158 @@
+"""Start the action server and Rasa together, wait until the bot answers, stop both on Ctrl-C.
+
+`make run` calls this; the tests and the benchmark use `BotProcesses` to run the same thing on
+ports of their own. Settings come from `.env` (see `.env.example`) via python-dotenv.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Optional
+
+from dotenv import load_dotenv
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULTS = {
+    "RASA_PORT": "5005",
+    "ACTION_PORT": "5055",
+    "TRACKER_DB": str(ROOT / "var" / "tracker.db"),
+    "MODEL": str(ROOT / "models" / "safeguarding.tar.gz"),
+}
+
+
+def settings() -> dict[str, str]:
+    """Environment, then .env, then defaults; ACTION_SERVER_URL follows ACTION_PORT unless set."""
+    load_dotenv(ROOT / ".env", override=False)
+    values = {key: os.environ.get(key, default) for key, default in DEFAULTS.items()}
+    values["ACTION_SERVER_URL"] = os.environ.get(
+        "ACTION_SERVER_URL", f"http://localhost:{values['ACTION_PORT']}/webhook"
+    )
+    return values
+
+
+class BotProcesses:
+    """The action server and Rasa as child processes, with the REST channel on `rasa_port`."""
+
+    def __init__(self, config: dict[str, str], log_dir: Optional[Path] = None) -> None:
+        self.config = config
+        self.rasa_port = int(config["RASA_PORT"])
+        self.action_port = int(config["ACTION_PORT"])
+        self._log_dir = log_dir
+        self._actions: Optional[subprocess.Popen] = None
+        self._rasa: Optional[subprocess.Popen] = None
+
+    @property
+    def webhook(self) -> str:
+        return f"http://localhost:{self.rasa_port}/webhooks/rest/webhook"
+
+    def start(self, timeout: float = 300.0) -> float:
+        """Start both servers; returns seconds until the bot answered its first message."""
+        started = time.monotonic()
+        Path(self.config["TRACKER_DB"]).parent.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, **self.config, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(ROOT)}
+        self._actions = self._spawn(
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+             "--port", str(self.action_port)],
+            env, "actions.log",
+        )
+        self._rasa = self._spawn(
+            [sys.executable, "-m", "rasa", "run", "--model", self.config["MODEL"],
+             "--port", str(self.rasa_port), "--credentials", "credentials.yml",
+             "--endpoints", "endpoints.yml"],
+            env, "rasa.log",
+        )
+        deadline = started + timeout
+        while time.monotonic() < deadline:
+            if self._rasa.poll() is not None:
+                raise RuntimeError(f"Rasa stopped during start-up (exit code {self._rasa.returncode})")
+            try:
+                if self.send(f"warmup-{uuid.uuid4().hex}", "hello", timeout=10) is not None:
+                    return time.monotonic() - started
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                pass
+            time.sleep(1)
+        self.stop()
+        raise TimeoutError(f"the bot did not answer within {timeout:.0f} s")
+
+    def send(self, sender: str, text: str, timeout: float = 30) -> list[dict]:
+        """One message over the REST channel; returns the bot's replies."""
+        request = urllib.request.Request(
+            self.webhook,
+            data=json.dumps({"sender": sender, "message": text}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return json.loads(response.read())
+
+    def running(self) -> bool:
+        return all(p is not None and p.poll() is None for p in (self._rasa, self._actions))
+
+    def stop_actions(self) -> None:
+        """Stop only the action server (the safety replies must still work without it)."""
+        _terminate(self._actions)
+
+    def stop(self) -> None:
+        _terminate(self._rasa)
+        _terminate(self._actions)
+
+    def _spawn(self, command: list[str], env: dict[str, str], log_name: str) -> subprocess.Popen:
+        if self._log_dir is None:
+            return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+        self._log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self._log_dir / log_name, "ab")  # noqa: SIM115 - closed with the process
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+
+
+def _terminate(process: Optional[subprocess.Popen]) -> None:
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def main() -> int:
+    config = settings()
+    bot = BotProcesses(config)
+    print("Starting the action server and Rasa (loading the model takes about a minute)...")
+    try:
+        seconds = bot.start()
+    except (RuntimeError, TimeoutError) as error:
+        print(f"Could not start the bot: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"\nThe bot is answering (ready after {seconds:.0f} s).\n"
+        f"  REST webhook:   {bot.webhook}\n"
+        f"  Action server:  http://localhost:{bot.action_port}/health\n\n"
+        "Try it:\n"
+        f"  curl -s -X POST {bot.webhook} -H 'Content-Type: application/json' \\\n"
+        "       -d '{\"sender\": \"me\", \"message\": \"my baby will not stop crying\"}'\n\n"
+        "Press Ctrl-C to stop both servers."
+    )
+    try:
+        while bot.running():
+            time.sleep(1)
+        print("A server stopped unexpectedly; stopping the other.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping...")
+        return 0
+    finally:
+        bot.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
