@@ -7,7 +7,7 @@ member" and no name is saved.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Optional, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -16,9 +16,9 @@ from rasa_sdk.types import DomainDict
 
 # Each choice: the words that pick it, and how the plan says it. Break ideas follow FACTS.md §1.
 CALM_IDEAS: dict[str, tuple[tuple[str, ...], str]] = {
-    "drink": (("drink", "tea", "coffee", "water", "cuppa", "snack", "eat", "food", "biscuit"),
+    "drink": (("drink", "tea", "coffee", "water", "cuppa", "brew", "snack", "eat", "food", "biscuit"),
               "Have a drink or a snack"),
-    "breathe": (("breath", "breathe", "breathing", "calm down", "count", "sit down", "relax"),
+    "breathe": (("breath", "breaths", "breathe", "breathing", "calm down", "count", "sit down", "relax"),
                 "Take some slow, deep breaths"),
     "stamp": (("stamp", "feet", "scream into", "punch a pillow", "pillow", "shout"),
               "Stamp your feet to let the tension out"),
@@ -38,7 +38,7 @@ SUPPORTS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def pick(text: Optional[Text], choices: dict[str, tuple[tuple[str, ...], str]]) -> Optional[str]:
+def pick(text: str | None, choices: dict[str, tuple[tuple[str, ...], str]]) -> str | None:
     """The plan wording for the first choice whose words appear in the text, else None."""
     if not text:
         return None
@@ -53,20 +53,22 @@ def pick(text: Optional[Text], choices: dict[str, tuple[tuple[str, ...], str]]) 
 class ValidateCopingPlanForm(FormValidationAction):
     """Keeps each answer as a plan step; asks again, with buttons, when it can't tell."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_coping_plan_form"
 
     def validate_plan_calm_idea(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         wording = pick(value, CALM_IDEAS)
         if wording is None:
-            dispatcher.utter_message(text="Sorry, I didn't catch that. Pick one of these, or say it another way.")
+            dispatcher.utter_message(
+                text="Sorry, I didn't catch that. Pick one of these, or say it another way."
+            )
         return {"plan_calm_idea": wording}
 
     def validate_plan_support(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         wording = pick(value, SUPPORTS)
         if wording is None:
             dispatcher.utter_message(

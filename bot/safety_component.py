@@ -3,14 +3,16 @@
 It runs last in the pipeline. When a red-flag rule matches, the message's intent becomes
 `emergency` or `breaking_point` with confidence 1.0, whatever the classifier or the fallback said,
 so the rules in `data/rules/safety.yml` answer at once, even in the middle of a form. When no rule
-matches, a classifier guess of one of those intents is kept only if it is very confident.
+matches, a classifier guess of one of those intents is not trusted: measured on the calm suite it
+gave 0.91-0.98 confidence to "my baby has nappy rash" and "she has blue eyes". Such a message gets
+the fallback instead, which offers choices and still shows the emergency line.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -42,36 +44,33 @@ class SafetyNetClassifier(GraphComponent, IntentClassifier):
     """Sets the safety intents from deterministic rules (see `bot.safety_net`)."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             # The spaCy pipeline built by `python -m bot.spacy_pipeline`.
             "spacy_model": "build/spacy_en",
             # Folder of rule files; read when the model loads, so edits need a restart, not training.
             "rules": "data/safety",
-            # Without a rule match, a classifier guess of a safety intent needs this confidence.
-            "classifier_min_confidence": 0.8,
         }
 
-    def __init__(self, config: Dict[Text, Any], safety_net: SafetyNet) -> None:
-        self._config = config
+    def __init__(self, safety_net: SafetyNet) -> None:
         self._net = safety_net
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "SafetyNetClassifier":
+    ) -> SafetyNetClassifier:
         net = SafetyNet.from_paths(Path(config["spacy_model"]), Path(config["rules"]))
         logger.info("Safety net loaded with %d rules.", len(net.rule_names))
-        return cls(config, net)
+        return cls(net)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             self._decide(message)
         return messages
@@ -84,12 +83,7 @@ class SafetyNetClassifier(GraphComponent, IntentClassifier):
             message.set(SAFETY_RULE_KEY, finding.rule, add_to_output=True)
             logger.info("Safety rule %s fired.", finding.rule)
             return
-        intent = message.get(INTENT) or {}
-        if (
-            intent.get(INTENT_NAME_KEY) in REPLIES
-            and (intent.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
-            < self._config["classifier_min_confidence"]
-        ):
+        if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) in REPLIES:
             self._demote(message)
 
     @staticmethod
@@ -101,8 +95,7 @@ class SafetyNetClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def _demote(message: Message) -> None:
-        """An unsure safety guess with no rule behind it becomes the fallback, which offers choices
-        and still shows the emergency line."""
+        """A safety guess with no rule behind it becomes the fallback."""
         ranking = message.get(INTENT_RANKING_KEY) or []
         rest = [r for r in ranking if r.get(INTENT_NAME_KEY) not in REPLIES]
         top = {INTENT_NAME_KEY: "nlu_fallback", PREDICTED_CONFIDENCE_KEY: 1.0}

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional
 
 import spacy
 import yaml
@@ -105,7 +105,7 @@ class SafetyNet:
             self._unless.add("*", self._compile(unless_everywhere, "unless_everywhere"))
 
     @classmethod
-    def from_paths(cls, spacy_model: Path, rules_dir: Path) -> "SafetyNet":
+    def from_paths(cls, spacy_model: Path, rules_dir: Path) -> SafetyNet:
         files = sorted(rules_dir.glob("*.yml"))
         if not files:
             raise FileNotFoundError(f"no safety rule files (*.yml) in {rules_dir}")
@@ -118,7 +118,7 @@ class SafetyNet:
     def rule_names(self) -> list[str]:
         return sorted(self._rules)
 
-    def check(self, text: str) -> Optional[Finding]:
+    def check(self, text: str) -> Finding | None:
         """The reply the text needs, or None when no rule matches."""
         doc = self._keyed_doc(text)
         if not len(doc):
@@ -268,7 +268,7 @@ def _one_slip_apart(a: str, b: str) -> bool:
     if a == b or abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
-        diffs = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
         if len(diffs) == 1:
             return True
         return (

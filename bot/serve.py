@@ -16,7 +16,6 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Optional
 
 from dotenv import load_dotenv
 
@@ -42,13 +41,13 @@ def settings() -> dict[str, str]:
 class BotProcesses:
     """The action server and Rasa as child processes, with the REST channel on `rasa_port`."""
 
-    def __init__(self, config: dict[str, str], log_dir: Optional[Path] = None) -> None:
+    def __init__(self, config: dict[str, str], log_dir: Path | None = None) -> None:
         self.config = config
         self.rasa_port = int(config["RASA_PORT"])
         self.action_port = int(config["ACTION_PORT"])
         self._log_dir = log_dir
-        self._actions: Optional[subprocess.Popen] = None
-        self._rasa: Optional[subprocess.Popen] = None
+        self._actions: subprocess.Popen | None = None
+        self._rasa: subprocess.Popen | None = None
 
     @property
     def webhook(self) -> str:
@@ -113,7 +112,7 @@ class BotProcesses:
                                 start_new_session=True)
 
 
-def _terminate(process: Optional[subprocess.Popen]) -> None:
+def _terminate(process: subprocess.Popen | None) -> None:
     if process is None or process.poll() is not None:
         return
     os.killpg(process.pid, signal.SIGTERM)

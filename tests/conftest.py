@@ -1,0 +1,83 @@
+"""Shared fixtures: the trained bot served over REST on ports of its own, and the domain's texts."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.serve import ROOT, BotProcesses, settings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_bot(tmp_dir: Path) -> BotProcesses:
+    """The trained model, the action server and an SQLite tracker store, as `make run` starts them."""
+    config = settings()
+    model = Path(config["MODEL"])
+    if not model.exists():
+        pytest.fail(f"{model} is missing: run `make train` (make test does) before these tests")
+    rasa_port, action_port = free_port(), free_port()
+    config.update(
+        RASA_PORT=str(rasa_port),
+        ACTION_PORT=str(action_port),
+        ACTION_SERVER_URL=f"http://localhost:{action_port}/webhook",
+        TRACKER_DB=str(tmp_dir / "tracker.db"),
+    )
+    bot = BotProcesses(config, log_dir=tmp_dir / "logs")
+    bot.start()
+    return bot
+
+
+@pytest.fixture(scope="session")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcesses]:
+    running = start_bot(tmp_path_factory.mktemp("bot"))
+    yield running
+    running.stop()
+
+
+class Conversation:
+    """One user talking to the bot; `say` returns the texts of the bot's replies."""
+
+    def __init__(self, bot: BotProcesses) -> None:
+        self._bot = bot
+        self.sender = f"test-{uuid.uuid4().hex}"
+
+    def say(self, text: str) -> list[str]:
+        return [reply.get("text", "") for reply in self._bot.send(self.sender, text)]
+
+    def replies(self, text: str) -> list[dict]:
+        return self._bot.send(self.sender, text)
+
+
+@pytest.fixture
+def conversation(bot: BotProcesses) -> Conversation:
+    return Conversation(bot)
+
+
+@pytest.fixture(scope="session")
+def domain_texts() -> dict[str, str]:
+    """Each response's text, by response name."""
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return {name: variants[0]["text"] for name, variants in domain["responses"].items()}
+
+
+def first_bubble(text: str) -> str:
+    """The REST channel sends each paragraph of a response as its own message."""
+    return text.split("\n\n")[0].strip()
+
+
+def read_lines(path: Path) -> list[str]:
+    return [
+        line.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
