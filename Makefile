@@ -17,11 +17,12 @@ TRAINING_DATA := $(shell find data -name '*.yml' -not -path 'data/safety/*' 2>/d
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install build train run test test-python test-conversations lint lock
+.PHONY: help install build train run test test-python test-conversations lint lock bench nlu-eval
 
 help:
 	@echo "make run    install, build, train if needed, start the bot (REST on :5005, actions on :5055)"
 	@echo "make test   install, build, validate data, train if needed, run every test suite"
+	@echo "make bench  print training/start-up/latency/memory figures; make nlu-eval  cross-validate NLU"
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	@test -x $(PYTHON) || $(BASE_PYTHON) -m venv $(VENV)
@@ -61,6 +62,17 @@ test-python: $(MODEL)
 test-conversations: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/conversations \
 		--fail-on-prediction-errors --out results/conversations
+
+# Figures, not pass/fail: training (with BENCH_ARGS=--train), start-up, per-turn latency, memory.
+bench: $(MODEL)
+	$(PYTHON) -m bot.benchmark $(BENCH_ARGS)
+
+# 5-fold cross-validation of the intent classifier (config without the FallbackClassifier).
+nlu-eval: build
+	$(RASA) test nlu --nlu data/nlu --config tests/nlu/config.yml --cross-validation --folds 5 \
+		--out results/nlu
+	@$(PYTHON) -c "import json; r=json.load(open('results/nlu/intent_report.json')); \
+		print('intent macro F1 (5-fold):', round(r['macro avg']['f1-score'], 3))"
 
 lint: install
 	$(PYTHON) -m ruff check bot actions tests

@@ -92,6 +92,9 @@ class BotProcesses:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read())
 
+    def pids(self) -> dict[str, int]:
+        return {name: p.pid for name, p in (("rasa", self._rasa), ("actions", self._actions)) if p}
+
     def running(self) -> bool:
         return all(p is not None and p.poll() is None for p in (self._rasa, self._actions))
 

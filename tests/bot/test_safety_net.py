@@ -74,6 +74,11 @@ def test_ordinary_messages_raise_no_flag(net: SafetyNet, text: str) -> None:
     assert net.check(text) is None
 
 
+def test_an_exception_only_covers_its_own_words(net: SafetyNet) -> None:
+    finding = net.check("what is shaken baby syndrome, my partner shook her")
+    assert finding is not None and finding.reply == "emergency"
+
+
 def test_real_words_are_never_corrected_into_key_words(net: SafetyNet) -> None:
     # "sloppy" is one letter from "floppy", but it is a real word.
     assert net.check("his poos are sloppy") is None
