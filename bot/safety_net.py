@@ -37,6 +37,8 @@ _CONTRACTIONS = {
 }
 _GAP = "*"
 _GAP_WORDS = 3
+# The word group naming people other than the writer (see data/safety/README.md).
+_OTHER_PERSON = "SOMEONE"
 _BRACKETS = re.compile(r"\(([^()]*)\)")
 _REPEATS = re.compile(r"(.)\1{2,}")
 _WORDS_ONLY = re.compile(r"[^\w'’\s]+")
@@ -100,9 +102,11 @@ class SafetyNet:
         for rule in rules:
             self._triggers.add(rule.name, self._compile(rule.phrases, rule.name))
             if rule.unless:
-                self._unless.add(rule.name, self._compile(rule.unless, rule.name))
+                self._unless.add(rule.name, self._compile(rule.unless, rule.name, exception=True))
         if unless_everywhere:
-            self._unless.add("*", self._compile(unless_everywhere, "unless_everywhere"))
+            self._unless.add(
+                "*", self._compile(unless_everywhere, "unless_everywhere", exception=True)
+            )
 
     @classmethod
     def from_paths(cls, spacy_model: Path, rules_dir: Path) -> SafetyNet:
@@ -175,8 +179,16 @@ class SafetyNet:
             return _CONTRACTIONS[word]
         return self._lemmas.get(word, word)
 
-    def _compile(self, phrases: Iterable[str], rule: str) -> list[list[dict]]:
-        return [pattern for phrase in phrases for pattern in self._patterns(phrase, rule)]
+    def _compile(
+        self, phrases: Iterable[str], rule: str, exception: bool = False
+    ) -> list[list[dict]]:
+        # In an exception, "*" never skips over a word for another person: "scared i might hurt"
+        # is an exception, "scared because i think he hurt" must not become one.
+        gap: dict = {"OP": "?"}
+        if exception and _OTHER_PERSON in self._groups:
+            others = sorted({self._key(w.lstrip("=")) for w in self._groups[_OTHER_PERSON]})
+            gap = {"LEMMA": {"NOT_IN": others}, "OP": "?"}
+        return [pattern for phrase in phrases for pattern in self._patterns(phrase, rule, gap)]
 
     def _phrase_words(self, phrase: str) -> list[str]:
         return [
@@ -200,14 +212,14 @@ class SafetyNet:
             raise ValueError(f"phrase {phrase!r} uses @{name}, which no word_groups entry defines")
         return self._groups[name]
 
-    def _patterns(self, phrase: str, rule: str) -> list[list[dict]]:
+    def _patterns(self, phrase: str, rule: str, gap: dict) -> list[list[dict]]:
         """Matcher patterns for one readable phrase (the syntax is described in data/safety/)."""
         patterns: list[list[dict]] = []
         for variant in _expand_brackets(phrase):
             positions: list[list[dict]] = []
             for part in variant.lower().replace("’", "'").split():
                 if part == _GAP:
-                    positions.extend([[{"OP": "?"}]] * _GAP_WORDS)
+                    positions.extend([[gap]] * _GAP_WORDS)
                     continue
                 alternatives = self._alternatives(part, phrase)
                 if len(alternatives) == 1 and not alternatives[0].startswith("="):
@@ -229,7 +241,7 @@ class SafetyNet:
                 if forms:
                     choices.append({"LEMMA": {"IN": forms}})
                 positions.append(choices)
-            if all(choice == [{"OP": "?"}] for choice in positions):
+            if all(choice == [gap] for choice in positions):
                 raise ValueError(f"rule {rule!r}: phrase {phrase!r} has no words")
             patterns.extend(list(combo) for combo in itertools.product(*positions))
         return patterns

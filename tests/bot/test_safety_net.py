@@ -79,6 +79,12 @@ def test_an_exception_only_covers_its_own_words(net: SafetyNet) -> None:
     assert finding is not None and finding.reply == "emergency"
 
 
+def test_an_exception_never_reaches_across_another_person(net: SafetyNet) -> None:
+    assert net.check("i'm scared i might hurt her").reply == "breaking_point"
+    finding = net.check("i'm scared because i think he hurt her")
+    assert finding is not None and finding.reply == "emergency"
+
+
 def test_real_words_are_never_corrected_into_key_words(net: SafetyNet) -> None:
     # "sloppy" is one letter from "floppy", but it is a real word.
     assert net.check("his poos are sloppy") is None
