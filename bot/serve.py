@@ -126,15 +126,25 @@ def _terminate(process: subprocess.Popen | None) -> None:
         process.wait()
 
 
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> int:
+    # Ctrl-C and `kill` both stop the two servers, never leaving one running on its own.
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     config = settings()
     bot = BotProcesses(config)
     print("Starting the action server and Rasa (loading the model takes about a minute)...")
     try:
         seconds = bot.start()
     except (RuntimeError, TimeoutError) as error:
+        bot.stop()
         print(f"Could not start the bot: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        bot.stop()
+        return 0
     print(
         f"\nThe bot is answering (ready after {seconds:.0f} s).\n"
         f"  REST webhook:   {bot.webhook}\n"
