@@ -40,7 +40,7 @@ _GAP_WORDS = 3
 # The word group naming people other than the writer (see data/safety/README.md).
 _OTHER_PERSON = "SOMEONE"
 _BRACKETS = re.compile(r"\(([^()]*)\)")
-_REPEATS = re.compile(r"(.)\1{2,}")
+_REPEATS = re.compile(r"([a-z])\1{2,}")
 _WORDS_ONLY = re.compile(r"[^\w'’\s]+")
 
 
