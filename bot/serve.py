@@ -126,13 +126,15 @@ def _terminate(process: subprocess.Popen | None) -> None:
         process.wait()
 
 
-def _stop_on_sigterm(signum: int, frame: object) -> None:
+def _stop_on_signal(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
 def main() -> int:
-    # Ctrl-C and `kill` both stop the two servers, never leaving one running on its own.
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    # Ctrl-C and `kill` both stop the two servers, never leaving one running on its own. SIGINT
+    # is set explicitly because a shell starting us in the background would have it ignored.
+    signal.signal(signal.SIGTERM, _stop_on_signal)
+    signal.signal(signal.SIGINT, _stop_on_signal)
     config = settings()
     bot = BotProcesses(config)
     print("Starting the action server and Rasa (loading the model takes about a minute)...")
