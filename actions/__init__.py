@@ -1,1 +1,21 @@
-"""The rasa-sdk action server: one module per job. `rasa run actions` imports this package."""
+"""The rasa-sdk action server: one module per job. `rasa run actions` imports this package.
+
+The partnership and guidance files are checked here, as the server starts, so a broken file stops it with a
+message naming the file and the field, instead of failing in the middle of a conversation.
+"""
+
+import sys
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from actions.areas import AreaFileError, areas
+from actions.guidance import GuidanceFileError, guidance_by_intent
+
+load_dotenv(Path(__file__).resolve().parent.parent / ".env", override=False)
+
+try:
+    areas()
+    guidance_by_intent()
+except (AreaFileError, GuidanceFileError) as error:
+    sys.exit(f"Cannot start the action server: {error}")

@@ -1,0 +1,115 @@
+"""Guidance answers for professionals, read from data/guidance/ (one file per topic).
+
+Content lives in YAML so a safeguarding lead can review it without Python; this action adds the
+user's area's own procedure where the topic has one, the route where the topic needs one, and the
+sources with the month they were checked. Files are checked when the action server starts.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.areas import Area, areas, now_uk
+from actions.routing import FORM, PHONE, form_route, phone_route, source_line
+from actions.safe_action import SafeAction
+
+GUIDANCE_DIR = Path(__file__).resolve().parent.parent / "data" / "guidance"
+ROUTES = ("phone", "form", "none")
+
+
+class GuidanceFileError(ValueError):
+    """A guidance file that cannot be used, naming the file and the field."""
+
+
+@dataclass(frozen=True)
+class Guidance:
+    intent: str
+    title: str
+    answer: str
+    by_area: dict[str, str]
+    by_area_key: Optional[str]
+    no_area_text: Optional[str]
+    sources: tuple[dict[str, str], ...]
+    checked: str
+    route: str
+
+    def render(self, area: Area) -> str:
+        """The whole answer for a user in `area`: answer, local procedure, route, sources."""
+        parts = [self.answer]
+        local = self._local_text(area)
+        if local:
+            parts.append(local)
+        if self.route == PHONE:
+            parts.append("If you are concerned now: " + phone_route(area, now_uk()))
+        elif self.route == FORM:
+            parts.append(form_route(area))
+        sources = "; ".join(
+            s["name"] + (f", {s['url']}" if s.get("url") else "") for s in self.sources
+        )
+        parts.append(f"Source: {sources} (checked {self.checked}).")
+        if self.route != "none":
+            parts.append(source_line(area))
+        return "\n\n".join(parts)
+
+    def _local_text(self, area: Area) -> Optional[str]:
+        if self.by_area_key:
+            text = getattr(area, self.by_area_key)
+            if text:
+                source = area.procedure_source_name
+                return f"{text} ({source}, checked {area.verified_on})" if source else text
+            return (self.no_area_text or "").format(area=area.name) or None
+        return self.by_area.get(area.id)
+
+
+def _parse(path: Path) -> Guidance:
+    content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(content, dict):
+        raise GuidanceFileError(f"{path.name}: expected a mapping of fields")
+    for field in ("intent", "title", "answer", "sources", "checked", "route"):
+        if not content.get(field):
+            raise GuidanceFileError(f"{path.name}: field '{field}' is missing or empty")
+    if content["route"] not in ROUTES:
+        raise GuidanceFileError(f"{path.name}: field 'route' must be one of {', '.join(ROUTES)}")
+    sources = content["sources"]
+    if not isinstance(sources, list) or not all(isinstance(s, dict) and s.get("name") for s in sources):
+        raise GuidanceFileError(f"{path.name}: every entry of 'sources' needs a 'name'")
+    return Guidance(
+        intent=str(content["intent"]),
+        title=str(content["title"]),
+        answer=" ".join(str(content["answer"]).split()),
+        by_area={k: " ".join(v.split()) for k, v in (content.get("by_area") or {}).items()},
+        by_area_key=content.get("by_area_key"),
+        no_area_text=" ".join(str(content.get("no_area_text") or "").split()) or None,
+        sources=tuple(sources),
+        checked=str(content["checked"]),
+        route=str(content["route"]),
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def guidance_by_intent() -> dict[str, Guidance]:
+    items = [_parse(path) for path in sorted(GUIDANCE_DIR.glob("*.yml"))]
+    return {item.intent: item for item in items}
+
+
+class ActionGuidance(SafeAction):
+    """Answers the guidance intent the user's message was classified as."""
+
+    def name(self) -> str:
+        return "action_guidance"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        guidance = guidance_by_intent()[intent]
+        dispatcher.utter_message(text=guidance.render(areas().get(tracker.get_slot("area"))))
+        return []
