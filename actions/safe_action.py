@@ -7,6 +7,7 @@ and the error is logged without the conversation's text.
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -30,16 +31,16 @@ def failsafe_text(area_id: str | None) -> str:
     )
 
 
-class SafeAction(Action):
+class SafeAction(Action, ABC):
     """Subclasses implement `act`; `run` turns any failure into the failsafe reply."""
 
-    def name(self) -> str:  # pragma: no cover - every subclass names itself
-        raise NotImplementedError
+    @abstractmethod
+    def name(self) -> str: ...
 
+    @abstractmethod
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
-        raise NotImplementedError
+    ) -> list[dict[str, Any]]: ...
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
