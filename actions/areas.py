@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -47,24 +47,24 @@ class Area:
     also_called: tuple[str, ...]
     daytime_name: str
     daytime_phone: str
-    daytime_option: Optional[str]
+    daytime_option: str | None
     hours: dict[str, Opening]
     out_of_hours_name: str
     out_of_hours_phones: tuple[str, ...]
     form_name: str
     form_page: str
     notes: dict[str, str]
-    not_independently_mobile: Optional[str]
-    injury_procedure: Optional[str]
-    procedure_source_name: Optional[str]
-    procedure_source_url: Optional[str]
+    not_independently_mobile: str | None
+    injury_procedure: str | None
+    procedure_source_name: str | None
+    procedure_source_url: str | None
     source_name: str
     source_url: str
     verified_on: str
 
     @property
     def daytime_line(self) -> str:
-        """How to dial the daytime line: "0300 555 0050 (option 3)"."""
+        """How to dial the daytime line, with any menu option after the number."""
         return self.daytime_phone + (f" ({self.daytime_option})" if self.daytime_option else "")
 
     @property
@@ -102,7 +102,7 @@ class AreaDirectory:
         self.default = areas[default_id]
 
     @classmethod
-    def load(cls, folder: Path = AREAS_DIR, default_id: Optional[str] = None) -> AreaDirectory:
+    def load(cls, folder: Path = AREAS_DIR, default_id: str | None = None) -> AreaDirectory:
         areas: dict[str, Area] = {}
         for path in sorted(folder.glob("*.yml")):
             content = _read(path)
@@ -114,7 +114,7 @@ class AreaDirectory:
             raise AreaFileError(f"no partnership files in {folder}")
         return cls(areas, default_id or os.environ.get("DEFAULT_AREA", "devon"))
 
-    def get(self, area_id: Optional[str]) -> Area:
+    def get(self, area_id: str | None) -> Area:
         """The area with this id, or the default one."""
         return self._areas.get(area_id or "", self.default)
 
@@ -122,7 +122,7 @@ class AreaDirectory:
     def all(self) -> list[Area]:
         return sorted(self._areas.values(), key=lambda area: area.name)
 
-    def find_in_text(self, text: str) -> Optional[Area]:
+    def find_in_text(self, text: str) -> Area | None:
         """The area a message names ("I'm in Dudley", "east sussex"), longest name first."""
         lowered = " ".join(re.sub(r"[^a-z ]+", " ", text.lower()).split())
         names = sorted(
@@ -134,6 +134,13 @@ class AreaDirectory:
             if re.search(rf"\b{re.escape(name)}\b", lowered):
                 return area
         return None
+
+
+@functools.lru_cache(maxsize=1)
+def national_lines(folder: Path = AREAS_DIR) -> dict[str, str]:
+    """National numbers (999, NHS 111, NSPCC) by key, from data/areas/national.yml."""
+    content = _read(folder / "national.yml")
+    return {key: str(line["phone"]) for key, line in (content.get("lines") or {}).items()}
 
 
 @functools.lru_cache(maxsize=1)
@@ -180,7 +187,7 @@ def _parse_area(path: Path, content: dict[str, Any]) -> Area:
             raise AreaFileError(f"{path.name}: field '{'.'.join(keys)}' is empty")
         return value
 
-    def text(*keys: str, optional: bool = False) -> Optional[str]:
+    def text(*keys: str, optional: bool = False) -> str | None:
         value = field(*keys, optional=optional)
         if value is None and optional:
             return None
@@ -193,7 +200,7 @@ def _parse_area(path: Path, content: dict[str, Any]) -> Area:
             raise AreaFileError(f"{path.name}: field '{where}' is not a UK phone number: {value!r}")
         return value.strip()
 
-    def url(*keys: str, optional: bool = False) -> Optional[str]:
+    def url(*keys: str, optional: bool = False) -> str | None:
         value = text(*keys, optional=optional)
         if value is not None and not value.startswith("https://"):
             raise AreaFileError(f"{path.name}: field '{'.'.join(keys)}' must be an https:// address")

@@ -14,6 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.areas import national_lines
+
 # Each choice: the words that pick it, and how the plan says it. Break ideas follow FACTS.md §1.
 CALM_IDEAS: dict[str, tuple[tuple[str, ...], str]] = {
     "drink": (("drink", "tea", "coffee", "water", "cuppa", "brew", "snack", "eat", "food", "biscuit"),
@@ -34,7 +36,7 @@ SUPPORTS: dict[str, tuple[tuple[str, ...], str]] = {
     "friend": (("friend", "mate", "neighbour", "neighbor", "bestie", "pal"),
                "a friend or neighbour"),
     "nhs111": (("111", "nhs", "doctor", "gp", "health visitor", "midwife"), "NHS 111"),
-    "nspcc": (("nspcc", "helpline"), "the NSPCC helpline on 0808 800 5000"),
+    "nspcc": (("nspcc", "helpline"), "the NSPCC helpline on {nspcc_helpline}"),
 }
 
 
@@ -46,7 +48,7 @@ def pick(text: str | None, choices: dict[str, tuple[tuple[str, ...], str]]) -> s
     for words, wording in choices.values():
         for word in words:
             if re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", lowered):
-                return wording
+                return wording.format(**national_lines())
     return None
 
 

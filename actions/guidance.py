@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import yaml
 from rasa_sdk import Tracker
@@ -35,8 +35,8 @@ class Guidance:
     title: str
     answer: str
     by_area: dict[str, str]
-    by_area_key: Optional[str]
-    no_area_text: Optional[str]
+    by_area_key: str | None
+    no_area_text: str | None
     sources: tuple[dict[str, str], ...]
     checked: str
     route: str
@@ -59,7 +59,7 @@ class Guidance:
             parts.append(source_line(area))
         return "\n\n".join(parts)
 
-    def _local_text(self, area: Area) -> Optional[str]:
+    def _local_text(self, area: Area) -> str | None:
         if self.by_area_key:
             text = getattr(area, self.by_area_key)
             if text:

@@ -77,3 +77,8 @@ def test_an_answer_it_cannot_place_is_asked_again_kindly() -> None:
     values, messages = run("plan_support", "purple monkey")
     assert values == {"plan_support": None}
     assert "didn't catch that" in messages[0]["text"]
+
+
+def test_the_helpline_number_comes_from_the_national_lines() -> None:
+    values, _ = run("plan_support", "the nspcc helpline")
+    assert values == {"plan_support": "the NSPCC helpline on 0808 800 5000"}

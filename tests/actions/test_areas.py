@@ -1,0 +1,96 @@
+"""Partnership files: opening hours at the boundaries, bank holidays, and clear start-up errors."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from actions.areas import AREAS_DIR, UK_TIME, AreaDirectory, AreaFileError, is_open
+
+
+@pytest.fixture(scope="module")
+def directory() -> AreaDirectory:
+    return AreaDirectory.load(AREAS_DIR, "devon")
+
+
+def uk(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UK_TIME)
+
+
+# 2026-11-20 is a Friday, 2026-11-19 a Thursday, 2026-11-21 a Saturday;
+# 2026-12-28 is a Monday bank holiday (Boxing Day observed), 2027-01-04 an ordinary Monday.
+@pytest.mark.parametrize(
+    "area, moment, expected",
+    [
+        ("devon", "2026-11-20 15:59", True),
+        ("devon", "2026-11-20 16:01", False),
+        ("devon", "2026-11-19 16:59", True),
+        ("devon", "2026-11-19 17:00", False),
+        ("devon", "2026-11-19 08:59", False),
+        ("devon", "2026-11-21 11:00", False),
+        ("devon", "2026-12-28 11:00", False),
+        ("devon", "2027-01-04 11:00", True),
+        ("east_sussex", "2026-11-20 16:29", True),
+        ("east_sussex", "2026-11-20 16:31", False),
+        ("east_sussex", "2026-11-19 08:30", True),
+        ("east_sussex", "2026-11-19 08:29", False),
+        ("east_sussex", "2026-11-22 11:00", False),
+        ("east_sussex", "2026-12-25 11:00", False),
+        ("dudley", "2026-11-20 16:59", True),
+        ("dudley", "2026-11-20 17:01", False),
+        ("dudley", "2026-11-21 10:00", False),
+        ("dudley", "2027-03-29 10:00", False),  # Easter Monday 2027
+    ],
+)
+def test_daytime_line_hours(directory: AreaDirectory, area: str, moment: str, expected: bool) -> None:
+    assert is_open(directory.get(area), uk(moment)) is expected
+
+
+def test_hours_follow_uk_time_not_the_server_clock(directory: AreaDirectory) -> None:
+    # 15:30 UTC on a June Friday is 16:30 in the UK (BST): Devon's line has closed.
+    summer_utc = datetime.fromisoformat("2026-06-19T15:30:00+00:00")
+    assert is_open(directory.get("devon"), summer_utc) is False
+
+
+def test_areas_are_found_in_what_people_type(directory: AreaDirectory) -> None:
+    assert directory.find_in_text("I'm a HV in East Sussex!").id == "east_sussex"
+    assert directory.find_in_text("i work in dudley").id == "dudley"
+    assert directory.find_in_text("i'm in leeds") is None
+
+
+def test_unknown_area_falls_back_to_the_default(directory: AreaDirectory) -> None:
+    assert directory.get("leeds").id == "devon"
+    assert directory.get(None).id == "devon"
+
+
+def broken_copy(tmp_path: Path, old: str, new: str) -> Path:
+    folder = tmp_path / "areas"
+    shutil.copytree(AREAS_DIR, folder)
+    devon = folder / "devon.yml"
+    text = devon.read_text()
+    assert old in text
+    devon.write_text(text.replace(old, new))
+    return folder
+
+
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        ('  phone: "0345 155 1071"\n', "", "devon.yml: field 'daytime.phone' is missing"),
+        ('"0345 155 1071"', '"call us"', "devon.yml: field 'daytime.phone' is not a UK phone number"),
+        ('friday: "09:00-16:00"', 'friday: "9 till 4"', "devon.yml: field 'daytime.hours.friday'"),
+        ('verified_on: "2026-11"', "verified_on: soon", "devon.yml: field 'verified_on'"),
+        ("  page: https://www.dcfp", "  page: http://www.dcfp", "devon.yml: field 'online_form.page'"),
+    ],
+)
+def test_a_broken_file_is_named_with_its_field(tmp_path: Path, old: str, new: str, message: str) -> None:
+    with pytest.raises(AreaFileError, match=message.replace("(", r"\(")):
+        AreaDirectory.load(broken_copy(tmp_path, old, new), "devon")
+
+
+def test_an_unknown_default_area_is_refused() -> None:
+    with pytest.raises(AreaFileError, match="DEFAULT_AREA='leeds'"):
+        AreaDirectory.load(AREAS_DIR, "leeds")

@@ -1,0 +1,116 @@
+"""The routing actions as a professional meets them: the right route, number and hours per area."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.routing import ActionGiveContacts, ActionRouteConcern, ActionSetArea
+from tests.actions.conftest import CLOSED, OPEN, run, tracker
+
+AREAS = {
+    "devon": ("0345 155 1071", "0345 6000 388", "dcfp.org.uk"),
+    "east_sussex": ("01323 464222", "01273 335905 or 01273 335906", "eastsussex.gov.uk"),
+    "dudley": ("0300 555 0050 (option 3)", "0300 555 8574", "trixonline.co.uk"),
+}
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_immediate_danger_says_999_first(clock, area: str) -> None:
+    clock(OPEN)
+    text, _, events = run(
+        ActionRouteConcern(),
+        tracker(slots={"area": area, "immediate_danger": True, "significant_harm": True}),
+    )
+    assert text.startswith("Call 999 now")
+    assert AREAS[area][0] in text
+    # The triage answers are cleared so the next concern starts afresh.
+    assert {"event": "slot", "timestamp": None, "name": "immediate_danger", "value": None} in events
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_significant_harm_in_hours_gives_the_daytime_line(clock, area: str) -> None:
+    clock(OPEN)
+    text, _, _ = run(
+        ActionRouteConcern(),
+        tracker(slots={"area": area, "immediate_danger": False, "significant_harm": True}),
+    )
+    daytime, out_of_hours, _ = AREAS[area]
+    assert f"now on {daytime}" in text
+    assert out_of_hours not in text
+    assert "Have ready" in text
+    assert "checked 2026-11" in text
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_significant_harm_out_of_hours_gives_the_out_of_hours_line(clock, area: str) -> None:
+    clock(CLOSED)
+    text, _, _ = run(
+        ActionRouteConcern(),
+        tracker(slots={"area": area, "immediate_danger": False, "significant_harm": True}),
+    )
+    daytime, out_of_hours, _ = AREAS[area]
+    assert "closed now" in text and out_of_hours in text
+
+
+def test_devon_says_the_form_must_follow_the_call_within_4_hours(clock) -> None:
+    clock(OPEN)
+    text, _, _ = run(ActionRouteConcern(), tracker(slots={"area": "devon", "significant_harm": True,
+                                                          "immediate_danger": False}))
+    assert "within 4 hours" in text
+
+
+def test_east_sussex_says_to_call_the_family_social_worker_first(clock) -> None:
+    clock(OPEN)
+    text, _, _ = run(ActionRouteConcern(), tracker(slots={"area": "east_sussex",
+                                                          "significant_harm": True,
+                                                          "immediate_danger": False}))
+    assert "already has a social worker" in text
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_lower_concerns_go_to_the_online_form(clock, area: str) -> None:
+    clock(OPEN)
+    text, _, _ = run(ActionRouteConcern(), tracker(slots={"area": area, "immediate_danger": False,
+                                                          "significant_harm": False}))
+    assert text.startswith("Complete the")
+    assert AREAS[area][2] in text
+    assert "safeguarding lead" in text
+
+
+def test_no_area_means_devon(clock) -> None:
+    clock(OPEN)
+    text, _, _ = run(ActionRouteConcern(), tracker(slots={"significant_harm": True,
+                                                          "immediate_danger": False}))
+    assert "0345 155 1071" in text
+
+
+@pytest.mark.parametrize("area", AREAS)
+def test_contacts_at_once(clock, area: str) -> None:
+    clock(CLOSED)
+    text, _, _ = run(ActionGiveContacts(), tracker(slots={"area": area}))
+    for part in AREAS[area]:
+        assert part in text
+    assert "(closed now)" in text and "999" in text
+
+
+def test_naming_an_area_remembers_it() -> None:
+    text, _, events = run(ActionSetArea(), tracker(text="i'm a health visitor in Dudley"))
+    assert "Dudley" in text and "0300 555 0050" in text
+    assert events[0]["name"] == "area" and events[0]["value"] == "dudley"
+
+
+def test_an_unknown_area_gets_the_supported_list_and_keeps_the_old_one() -> None:
+    text, messages, events = run(ActionSetArea(), tracker(text="i work in Leeds",
+                                                         slots={"area": "east_sussex"}))
+    assert "Devon, Dudley, East Sussex" in text and "keep using East Sussex" in text
+    assert [b["title"] for b in messages[0]["buttons"]] == ["Devon", "Dudley", "East Sussex"]
+    assert events == []
+
+
+def test_a_failure_still_gives_999_and_the_area_number(monkeypatch) -> None:
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("actions.routing.route_text", broken)
+    text, _, _ = run(ActionRouteConcern(), tracker(slots={"area": "dudley", "significant_harm": True}))
+    assert "call 999" in text and "0300 555 0050" in text
