@@ -94,3 +94,19 @@ def test_a_broken_file_is_named_with_its_field(tmp_path: Path, old: str, new: st
 def test_an_unknown_default_area_is_refused() -> None:
     with pytest.raises(AreaFileError, match="DEFAULT_AREA='leeds'"):
         AreaDirectory.load(AREAS_DIR, "leeds")
+
+
+def test_the_action_server_refuses_to_start_on_a_bad_setting() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from bot.serve import ROOT
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import actions"],
+        cwd=ROOT, env={**os.environ, "DEFAULT_AREA": "leeds", "PYTHONPATH": str(ROOT)},
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert "Cannot start the action server: DEFAULT_AREA='leeds'" in result.stderr
