@@ -17,8 +17,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.areas import Area, areas, now_uk
-from actions.routing import FORM, PHONE, form_route, phone_route, source_line
+from actions.areas import Area, now_uk
+from actions.routing import FORM, PHONE, area_for, form_route, phone_route, source_line
 from actions.safe_action import SafeAction
 
 GUIDANCE_DIR = Path(__file__).resolve().parent.parent / "data" / "guidance"
@@ -111,5 +111,6 @@ class ActionGuidance(SafeAction):
     ) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         guidance = guidance_by_intent()[intent]
-        dispatcher.utter_message(text=guidance.render(areas().get(tracker.get_slot("area"))))
-        return []
+        area, events = area_for(tracker)
+        dispatcher.utter_message(text=guidance.render(area))
+        return events

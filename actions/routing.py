@@ -70,6 +70,16 @@ def route_text(area: Area, route: str, when: datetime) -> str:
     return form_route(area)
 
 
+def area_for(tracker: Tracker) -> tuple[Area, list[dict[str, Any]]]:
+    """The area named in this message ("GP in Dudley here..."), else the remembered one, else the
+    default; with the event that remembers a newly named area."""
+    directory = areas()
+    named = directory.find_in_text(tracker.latest_message.get("text") or "")
+    if named and named.id != tracker.get_slot("area"):
+        return named, [SlotSet("area", named.id)]
+    return directory.get(tracker.get_slot("area")), []
+
+
 def choose_route(immediate_danger: Any, significant_harm: Any) -> str:
     if immediate_danger is True:
         return EMERGENCY
@@ -87,12 +97,12 @@ class ActionRouteConcern(SafeAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        area = areas().get(tracker.get_slot("area"))
+        area, events = area_for(tracker)
         route = choose_route(
             tracker.get_slot("immediate_danger"), tracker.get_slot("significant_harm")
         )
         dispatcher.utter_message(text=f"{route_text(area, route, now_uk())}\n\n{source_line(area)}")
-        return [SlotSet("immediate_danger", None), SlotSet("significant_harm", None)]
+        return events + [SlotSet("immediate_danger", None), SlotSet("significant_harm", None)]
 
 
 class ActionGiveContacts(SafeAction):
@@ -104,7 +114,7 @@ class ActionGiveContacts(SafeAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        area = areas().get(tracker.get_slot("area"))
+        area, events = area_for(tracker)
         open_now = is_open(area, now_uk())
         state = "open now" if open_now else "closed now"
         lines = [
@@ -116,7 +126,7 @@ class ActionGiveContacts(SafeAction):
         ]
         lines += [f"• {note}" for note in area.notes.values()]
         dispatcher.utter_message(text="\n".join(lines) + f"\n\n{source_line(area)}")
-        return []
+        return events
 
 
 class ActionSetArea(SafeAction):

@@ -48,3 +48,11 @@ def test_review_findings_are_the_users_area(clock) -> None:
     text, _, _ = run(ActionGuidance(), tracker(intent="guidance_review_findings",
                                                slots={"area": "east_sussex"}))
     assert "East Sussex: the 2021 deep dive" in text and "Dudley: " not in text
+
+
+def test_an_area_named_in_the_question_is_used_and_remembered(clock) -> None:
+    clock(OPEN)
+    text, _, events = run(ActionGuidance(), tracker(
+        text="GP in east sussex here, bruise on a 3 month old", intent="guidance_injury_non_mobile"))
+    assert "01323 464222" in text and "Devon" not in text.split("Source:")[0]
+    assert events[0]["name"] == "area" and events[0]["value"] == "east_sussex"
