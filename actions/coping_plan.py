@@ -61,19 +61,19 @@ class ValidateCopingPlanForm(FormValidationAction):
     def validate_plan_calm_idea(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        wording = pick(value, CALM_IDEAS)
-        if wording is None:
-            dispatcher.utter_message(
-                text="Sorry, I didn't catch that. Pick one of these, or say it another way."
-            )
-        return {"plan_calm_idea": wording}
+        return _keep("plan_calm_idea", value, CALM_IDEAS, "say it another way", dispatcher)
 
     def validate_plan_support(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        wording = pick(value, SUPPORTS)
-        if wording is None:
-            dispatcher.utter_message(
-                text="Sorry, I didn't catch that. Pick one of these, or tell me who (no names needed)."
-            )
-        return {"plan_support": wording}
+        return _keep("plan_support", value, SUPPORTS, "tell me who (no names needed)", dispatcher)
+
+
+def _keep(
+    slot: str, value: Any, choices: dict, ask_again: str, dispatcher: CollectingDispatcher
+) -> dict[str, Any]:
+    """The plan wording for the answer, or None with a kind request to answer again."""
+    wording = pick(value, choices)
+    if wording is None:
+        dispatcher.utter_message(text=f"Sorry, I didn't catch that. Pick one of these, or {ask_again}.")
+    return {slot: wording}
