@@ -54,9 +54,6 @@ class Conversation:
     def say(self, text: str) -> list[str]:
         return [reply.get("text", "") for reply in self._bot.send(self.sender, text)]
 
-    def replies(self, text: str) -> list[dict]:
-        return self._bot.send(self.sender, text)
-
 
 @pytest.fixture
 def conversation(bot: BotProcesses) -> Conversation:

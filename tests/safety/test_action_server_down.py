@@ -46,3 +46,10 @@ def test_emergency_mid_form_still_gets_999(bot_without_actions: BotProcesses, do
     conversation.say("help me make a plan")
     replies = conversation.say("she's having a fit")
     assert replies and replies[0] == first_bubble(domain_texts["utter_emergency"])
+
+
+def test_emergency_mid_triage_still_gets_999(bot_without_actions: BotProcesses, domain_texts) -> None:
+    conversation = Conversation(bot_without_actions)
+    conversation.say("i have a safeguarding concern about a newborn")
+    replies = conversation.say("he's stopped breathing")
+    assert replies and replies[0] == first_bubble(domain_texts["utter_emergency"])
