@@ -75,7 +75,7 @@ nlu-eval: build
 		print('intent macro F1 (5-fold):', round(r['macro avg']['f1-score'], 3))"
 
 lint: install
-	$(PYTHON) -m ruff check bot actions tests
+	$(PYTHON) -m ruff check bot actions tests tools
 
 # Refresh constraints.txt from the current venv after changing requirements.txt on purpose.
 lock: install

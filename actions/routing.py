@@ -157,3 +157,17 @@ class ActionSetArea(SafeAction):
             f"{area.daytime_line} ({area.hours_text()}), out of hours {area.out_of_hours_line}."
         )
         return [SlotSet("area", area.id)]
+
+
+class ActionEmergencyRoute(SafeAction):
+    """After the 999 advice to a professional: the area's line to tell children's services."""
+
+    def name(self) -> str:
+        return "action_emergency_route"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        area, events = area_for(tracker)
+        dispatcher.utter_message(text=f"{phone_route(area, now_uk())}\n\n{source_line(area)}")
+        return events

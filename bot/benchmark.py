@@ -15,7 +15,7 @@ import time
 import uuid
 from pathlib import Path
 
-from bot.safety_net import SafetyNet
+from bot.safety.net import SafetyNet
 from bot.serve import ROOT, BotProcesses, settings
 
 MESSAGES = [
@@ -60,26 +60,6 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def read_lines(path: Path) -> list[str]:
-    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.startswith("#")]
-
-
-def report_holdout(net: SafetyNet) -> None:
-    """Held-out phrasings never used to tune the rules: an honest view of recall and false alarms."""
-    suites = ROOT / "tests" / "safety"
-    flags = read_lines(suites / "holdout_red_flags.txt")
-    calm = read_lines(suites / "holdout_calm.txt")
-    missed = [t for t in flags if (f := net.check(t)) is None or f.reply != "emergency"]
-    alarms = [t for t in calm if net.check(t) is not None]
-    print(f"held-out red flags caught as emergency: {len(flags) - len(missed)}/{len(flags)}")
-    for text in missed:
-        print(f"  missed: {text}")
-    print(f"held-out calm messages raising a flag: {len(alarms)}/{len(calm)}")
-    for text in alarms:
-        print(f"  false alarm: {text}")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--train", action="store_true", help="also time a forced training run")
@@ -93,10 +73,9 @@ def main() -> int:
     texts = MESSAGES * 100
     started = time.perf_counter()
     for text in texts:
-        net.check(text)
+        net.assess(text)
     per_check = (time.perf_counter() - started) / len(texts) * 1000
     print(f"safety net alone: {per_check:.2f} ms per message ({len(texts)} messages)")
-    report_holdout(net)
 
     with tempfile.TemporaryDirectory() as tmp:
         config = settings()

@@ -1,4 +1,4 @@
-"""Shared fixtures: the trained bot served over REST on ports of its own, and the domain's texts."""
+"""Shared fixtures: the trained bot served over REST on ports of its own."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 
-from bot.serve import ROOT, BotProcesses, settings
+from bot.serve import BotProcesses, settings
 
 
 def free_port() -> int:
@@ -58,18 +57,6 @@ class Conversation:
 @pytest.fixture
 def conversation(bot: BotProcesses) -> Conversation:
     return Conversation(bot)
-
-
-@pytest.fixture(scope="session")
-def domain_texts() -> dict[str, str]:
-    """Each response's text, by response name."""
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    return {name: variants[0]["text"] for name, variants in domain["responses"].items()}
-
-
-def first_bubble(text: str) -> str:
-    """The REST channel sends each paragraph of a response as its own message."""
-    return text.split("\n\n")[0].strip()
 
 
 def read_lines(path: Path) -> list[str]:

@@ -1,24 +1,37 @@
-"""The conversation and safety tests must use words the model was not trained on."""
+"""Test messages must be words the model and the rules were not built from.
+
+The conversation tests and the developers' safety suites must not be NLU training examples. The
+blind rounds go further: none of their messages may appear anywhere in data/ (training examples,
+safety rules, stories), so what they measure is how the bot does on words it was not given.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 import yaml
 
-from bot.serve import ROOT
+from bot.settings import ROOT
 from tests.conftest import read_lines
+from tests.safety.scoring import Round, available_rounds
 
 
 def normalise(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+def words(text: str) -> str:
+    """Lower-case words only, so punctuation cannot hide a copied phrase."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
 def training_examples() -> set[str]:
     examples = set()
     for path in (ROOT / "data" / "nlu").glob("*.yml"):
         for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            for line in block["examples"].splitlines():
+            for line in block.get("examples", "").splitlines():
                 examples.add(normalise(line.strip().removeprefix("- ")))
     return examples
 
@@ -37,3 +50,25 @@ def phrases_in_tests() -> set[str]:
 
 def test_no_test_phrase_is_a_training_example() -> None:
     assert phrases_in_tests() & training_examples() == set()
+
+
+@pytest.mark.parametrize("name", available_rounds())
+def test_no_blind_message_appears_anywhere_in_data(name: str) -> None:
+    """No line of data/ is a blind message, and no longer blind message is inside any line."""
+    lines = {
+        words(line.strip().removeprefix("- ").strip("\"'"))
+        for path in (ROOT / "data").rglob("*.yml")
+        for line in path.read_text(encoding="utf-8").splitlines()
+    }
+    content = " | ".join(lines)
+    round_ = Round.load(name)
+    # The measured messages: not the greetings that open a blind conversation ("hi", "no").
+    measured = [m["text"] for m in round_.danger + round_.calm]
+    measured += [c["turns"][-1] for c in round_.conversations]
+    # One- and two-word greetings ("hi", "good morning") are everyone's words, not a copied phrase.
+    found = [
+        text for text in measured
+        if (len(words(text).split()) > 2 and words(text) in lines)
+        or (len(words(text).split()) >= 6 and words(text) in content)
+    ]
+    assert found == [], f"{name} messages copied into data/: {found}"

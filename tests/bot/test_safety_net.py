@@ -1,4 +1,8 @@
-"""The safety net on its own: matching, exclusions, misspellings, and clear errors in rule files."""
+"""The safety net on its own: tiers, how a message is read, and clear errors in rule files.
+
+These examples are the developers' own (the blind rounds are measured over REST in
+tests/safety/). Each asserts what a user would get: the tier of reply, and the wording it picks.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +11,18 @@ from pathlib import Path
 import pytest
 import spacy
 
-from bot.safety_net import SafetyNet, _one_slip_apart
-from bot.serve import ROOT
+from bot.safety.net import SafetyNet
+from bot.safety.reading import measures, one_slip_apart
+from bot.safety.rulebook import MEASURES, RulebookError, load_rulebook
+from bot.settings import ROOT
 
 SPACY_MODEL = ROOT / "build" / "spacy_en"
+RULES = ROOT / "data" / "safety"
 
 
 @pytest.fixture(scope="module")
 def net() -> SafetyNet:
-    return SafetyNet.from_paths(SPACY_MODEL, ROOT / "data" / "safety")
+    return SafetyNet.from_paths(SPACY_MODEL, RULES)
 
 
 @pytest.fixture(scope="module")
@@ -23,108 +30,213 @@ def nlp():
     return spacy.load(SPACY_MODEL)
 
 
-def write_rules(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "rules.yml"
-    path.write_text(text, encoding="utf-8")
-    return path
+def decision(net: SafetyNet, text: str, unsure: bool = False) -> tuple[str, str] | None:
+    """(tier, concern) of the reply; `unsure` when the message was not otherwise understood."""
+    assessment = net.assess(text)
+    found = assessment.finding or (assessment.if_unsure if unsure else None)
+    return (found.tier, found.concern) if found else None
 
 
 @pytest.mark.parametrize(
-    "text, rule",
+    "text, tier, concern",
     [
-        ("my baby is not breathing", "not_breathing"),
-        ("baby not breathng", "not_breathing"),  # a slip in a key word
-        ("she's gone blue", "colour_change"),
-        ("HE IS FLOPPY", "floppy_or_unresponsive"),
-        ("he's having a siezure", "fitting"),
-        ("rash that doesnt fade under a glass", "rash_not_fading"),
-        ("my boyfriend shook the baby", "harmed_by_someone"),
-        ("he threatened to hurt the baby", "threat_to_baby"),
+        ("my son is not breathing", "emergency", "unwell"),
+        ("she keeps stopping breathing for ages", "emergency", "unwell"),
+        ("hes gone all floppy n wont wake", "emergency", "unwell"),
+        ("her lips have gone a dusky blue colour", "emergency", "unwell"),
+        ("he's jerking all over and it won't stop", "emergency", "unwell"),
+        ("spots on her legs that don't go when i press a glass", "emergency", "unwell"),
+        ("my boyfriend has shaken our daughter", "emergency", "hurt"),
+        ("i shook him too hard", "emergency", "hurt"),
+        ("she got thrown onto the bed by her dad", "emergency", "hurt"),
+        ("he's drunk and holding the baby over the stairs", "emergency", "threat"),
+        ("he says he will hurt the baby", "emergency", "threat"),
+        ("she fell down the stairs and has been sick 4 times", "emergency", "injury"),
+        ("my 7 week old has a temp of 38.4", "urgent_health", "fever_under_3_months"),
+        ("my baby is 5 months and 38.5 degrees", "urgent_health", "fever"),
+        ("baby rolled off the bed and bumped his head", "urgent_health", "head_injury"),
+        ("found a bruise on my newborn's thigh", "urgent_health", "injury"),
+        ("her ribs are sucking in with every breath", "urgent_health", "breathing"),
+        ("no wet nappies since breakfast", "urgent_health", "unwell"),
+        ("i cant do this anymore, thinking of ending my life", "parent_crisis", "self"),
+        ("my sister says she wants to kill herself and she has the baby", "parent_crisis", "someone_else"),
+        ("my husband punched me while i was feeding", "domestic_abuse", "domestic_abuse"),
+        ("i'm scared i'll throw her", "breaking_point", "urge"),
+        ("at the end of my tether, the crying never stops", "breaking_point", "cannot_cope"),
+        ("something's not right with my baby", "safety_check", "unclear"),
+        ("my partner is really rough with the baby", "safety_check", "unclear"),
     ],
 )
-def test_red_flags_get_the_emergency_reply(net: SafetyNet, text: str, rule: str) -> None:
-    finding = net.check(text)
-    assert finding is not None and finding.reply == "emergency" and finding.rule == rule
+def test_each_tier_and_wording(net: SafetyNet, text: str, tier: str, concern: str) -> None:
+    assert decision(net, text) == (tier, concern)
 
 
-def test_breaking_point_words_get_the_breaking_point_reply(net: SafetyNet) -> None:
-    finding = net.check("i cant cope any more")
-    assert finding is not None and finding.reply == "breaking_point"
-
-
-def test_emergency_wins_when_both_match(net: SafetyNet) -> None:
-    finding = net.check("i lost it and shook him, now he won't wake up")
-    assert finding is not None and finding.reply == "emergency"
+def test_the_most_urgent_tier_wins(net: SafetyNet) -> None:
+    # Can't cope (breaking point) and not breathing (emergency): 999 first.
+    assert decision(net, "i can't cope and now he's not breathing")[0] == "emergency"
+    # A bruise (urgent) on a baby who is now floppy (emergency).
+    assert decision(net, "there's a bruise on her arm and she's gone floppy")[0] == "emergency"
 
 
 @pytest.mark.parametrize(
     "text",
     [
+        "she has her dad's blue eyes",
+        "I could murder a cup of tea",
+        "he hit every milestone early",
+        "he loves shaking his rattle",
+        "the banana was bruised so i binned it",
+        "she fell asleep on my chest",
+        "breathing fine, just a snotty nose",
+        "not floppy at all, just tired",
         "what is shaken baby syndrome",
-        "never ever shake a baby",
-        "she hit her milestones early",
-        "he's had enough milk",
-        "babies cry, you can cope",
-        "it's late at night and he keeps crying",  # "night" is a real word, not a slip of "might"
+        "what are the signs of a fit",
+        "this teething is killing me",
+        "i had a drink of water when i walked away",
         "",
         "😭😭😭",
     ],
 )
-def test_ordinary_messages_raise_no_flag(net: SafetyNet, text: str) -> None:
-    assert net.check(text) is None
+def test_ordinary_messages_get_no_safety_reply(net: SafetyNet, text: str) -> None:
+    assert decision(net, text) is None
 
 
-def test_an_exception_only_covers_its_own_words(net: SafetyNet) -> None:
-    finding = net.check("what is shaken baby syndrome, my partner shook her")
-    assert finding is not None and finding.reply == "emergency"
+def test_talking_about_danger_covers_only_its_own_clause(net: SafetyNet) -> None:
+    assert decision(net, "what is shaken baby syndrome") is None
+    assert decision(net, "what is shaken baby syndrome, my partner shook her")[0] == "emergency"
 
 
-def test_an_exception_never_reaches_across_another_person(net: SafetyNet) -> None:
-    assert net.check("i'm scared i might hurt her").reply == "breaking_point"
-    finding = net.check("i'm scared because i think he hurt her")
-    assert finding is not None and finding.reply == "emergency"
+def test_a_not_cancels_a_sign_only_within_its_clause(net: SafetyNet) -> None:
+    assert decision(net, "he's not floppy") is None
+    assert decision(net, "he's not floppy but he won't wake up")[0] == "emergency"
+    # "not breathing" is the sign itself, so the "not" counts towards it.
+    assert decision(net, "she is not breathing")[0] == "emergency"
 
 
-def test_real_words_are_never_corrected_into_key_words(net: SafetyNet) -> None:
-    # "sloppy" is one letter from "floppy", but it is a real word.
-    assert net.check("his poos are sloppy") is None
+def test_danger_words_alone_only_lead_to_a_question_when_not_understood(net: SafetyNet) -> None:
+    assert decision(net, "noticed a lump") is None
+    assert decision(net, "noticed a lump", unsure=True) == ("safety_check", "unclear")
 
 
-def test_rule_files_can_be_extended_by_a_reader(tmp_path: Path, nlp) -> None:
-    rules = write_rules(
-        tmp_path,
-        """
-word_groups:
-  BABY: [baby, him, her]
-flags:
-  - name: burns
-    reply: emergency
-    meaning: A baby who has been burned.
-    phrases: ["=scalded|=burned * @BABY", "(hot water|kettle) * @BABY"]
-    unless: ["burned * toast"]
-""",
-    )
-    net = SafetyNet(nlp, [rules])
-    assert net.check("she scalded the baby").rule == "burns"
-    assert net.check("the kettle went over the baby").rule == "burns"
-    assert net.check("i burned the toast for the baby's dad") is None
+def test_misspellings_and_text_speak_are_read(net: SafetyNet) -> None:
+    assert decision(net, "bby not breathng")[0] == "emergency"
+    assert decision(net, "shes havin a siezure")[0] == "emergency"
+    assert decision(net, "i cnt cpoe")[0] == "breaking_point"
+    # A real word is never "corrected" into a key word.
+    assert decision(net, "his poos are sloppy") is None
+
+
+def test_a_professional_is_recognised_in_the_same_message(net: SafetyNet) -> None:
+    assessment = net.assess("HV here, on a visit, baby is grey and floppy")
+    assert assessment.finding.tier == "emergency"
+    assert "PROFESSIONAL" in assessment.concepts
+    assert "PROFESSIONAL" not in net.assess("my baby is grey and floppy").concepts
 
 
 @pytest.mark.parametrize(
-    "text, message",
+    "text, measure",
     [
-        ("flags:\n  - name: x\n    reply: emergency\n", "has no 'phrases'"),
-        ("flags:\n  - name: x\n    reply: panic\n    phrases: [a b]\n", "reply must be one of"),
-        ("flags:\n  - name: x\n    reply: emergency\n    phrases: ['hurt @NOBODY']\n", "@NOBODY"),
-        ("flags:\n  - name: x\n    reply: emergency\n    phrases: [\"can't|won't breathe\"]\n", "brackets"),
-        ("word_groups: {}\n", "no safety rules"),
+        ("my 6 week old", "<age under 3 months>"),
+        ("she is 2 month", "<age under 3 months>"),
+        ("day 9 baby", "<age under 3 months>"),
+        ("4 month old", "<age 3 to 11 months>"),
+        ("temp of 38.2", "<temperature 38C or more>"),
+        ("38,5 on the thermometer", "<temperature 38C or more>"),
+        ("a fever of 101F", "<temperature 38C or more>"),
+        ("temperature 37.4", "<temperature under 38C>"),
+        ("been sick 4 times", "<3 times or more>"),
+    ],
+)
+def test_numbers_that_matter_are_read_as_measures(text: str, measure: str) -> None:
+    assert MEASURES[measure] in measures(text)
+
+
+def test_a_length_of_time_is_not_an_age() -> None:
+    assert MEASURES["<age under 3 months>"] not in measures("she's been crying for 3 weeks")
+
+
+# --- Rule files: a lead's edit either works or stops the bot with the file and field named -------
+
+WORDS = """
+concepts:
+  BABY:
+    meaning: a baby
+    cancelled_by_not: false
+    words: [baby, him, her]
+  SCALD:
+    meaning: a scald
+    words: [scalded, "hot (water|tea) * BABY"]
+"""
+
+
+def write(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_a_reader_can_add_a_concept_and_a_rule(tmp_path: Path, nlp) -> None:
+    write(tmp_path, "words.yml", WORDS)
+    write(tmp_path, "emergency.yml", """
+tier: emergency
+flags:
+  - name: scalds
+    concern: hurt
+    meaning: A baby scalded.
+    match: ["SCALD + BABY", "kettle * BABY"]
+    unless: ["scalded * (milk|toast)"]
+""")
+    net = SafetyNet(nlp, load_rulebook(tmp_path))
+    assert net.assess("she scalded the baby").finding.rule == "scalds"
+    assert net.assess("hot water went over the baby").finding.rule == "scalds"
+    assert net.assess("the kettle went over her").finding.tier == "emergency"
+    assert net.assess("i scalded the milk for the baby's bottle").finding is None
+
+
+@pytest.mark.parametrize(
+    "tier_file, message",
+    [
+        ("tier: emergency\nflag:\n  - name: x\n", "unknown field 'flag'"),
+        ("tier: panic\nflags: [{name: x, meaning: y, match: [baby]}]\n", "'tier' must be one of"),
+        ("tier: emergency\nflags: [{name: x, meaning: y}]\n", "has no 'match'"),
+        ("tier: emergency\nflags: [{name: x, meaning: y, match: [baby], colour: red}]\n",
+         "unknown field 'colour'"),
+        ("tier: emergency\nflags: [{name: x, meaning: y, match: ['NOBODY * hurt']}]\n", "NOBODY"),
+        ("tier: emergency\nflags: [{name: x, meaning: y, match: ['(hurt|harm']}]\n", "never closed"),
+        ("tier: emergency\nflags: [{name: x, meaning: y, match: ['hurt (x )? ?baby']}]\n",
+         "is not a word"),
+        ("tier: emergency\nflags: [{name: x, meaning: y, match: ['hurt + ']}]\n", "empty part"),
+        ("tier: emergency\nflags: [{name: x, meaning: y, match: ['<age under 2>']}]\n",
+         "<age under 2>"),
+        ("tier: emergency\nflags: [: bad\n", "not valid YAML"),
     ],
 )
 def test_broken_rule_files_fail_with_a_clear_message(
-    tmp_path: Path, nlp, text: str, message: str
+    tmp_path: Path, nlp, tier_file: str, message: str
 ) -> None:
-    with pytest.raises(ValueError, match=message):
-        SafetyNet(nlp, [write_rules(tmp_path, text)])
+    write(tmp_path, "words.yml", WORDS)
+    write(tmp_path, "emergency.yml", tier_file)
+    with pytest.raises(RulebookError, match=message):
+        SafetyNet(nlp, load_rulebook(tmp_path))
+
+
+def test_a_concept_defined_through_itself_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "words.yml", "concepts:\n  AA:\n    meaning: a\n    words: [BB]\n"
+          "  BB:\n    meaning: b\n    words: [AA]\n")
+    write(tmp_path, "emergency.yml", "tier: emergency\nflags: [{name: x, meaning: y, match: [AA]}]\n")
+    with pytest.raises(RulebookError, match="defined through itself"):
+        load_rulebook(tmp_path)
+
+
+def test_no_rules_means_the_bot_must_not_start(tmp_path: Path) -> None:
+    write(tmp_path, "words.yml", WORDS)
+    with pytest.raises(RulebookError, match="must never run empty"):
+        load_rulebook(tmp_path)
+
+
+def test_no_and_off_stay_words_in_a_word_list(tmp_path: Path) -> None:
+    write(tmp_path, "words.yml", "concepts:\n  STOP:\n    meaning: s\n    words: [no, off, on]\n")
+    write(tmp_path, "emergency.yml", "tier: emergency\nflags: [{name: x, meaning: y, match: [STOP]}]\n")
+    assert load_rulebook(tmp_path).concepts["STOP"].words == ("no", "off", "on")
 
 
 @pytest.mark.parametrize(
@@ -139,4 +251,4 @@ def test_broken_rule_files_fail_with_a_clear_message(
     ],
 )
 def test_one_slip_apart(a: str, b: str, expected: bool) -> None:
-    assert _one_slip_apart(a, b) is expected
+    assert one_slip_apart(a, b) is expected

@@ -1,0 +1,240 @@
+"""The safety net: deterministic rules, built from named concepts, over a message's words.
+
+`SafetyNet.assess(text)` says which tier of safety reply a message needs (emergency, a parent's
+own crisis, domestic abuse, breaking point, urgent health advice, or one direct safety question),
+which rule decided it, and which wording of the reply fits. The rules are data
+(`data/safety/`, read by `bot.safety.rulebook`); the message is read by `bot.safety.reading`;
+this module finds the rules' parts in the message and decides. It knows nothing about Rasa.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from bot.safety.phrases import (
+    Phrase,
+    PhraseFinder,
+    PhraseParser,
+    concepts_of,
+    find,
+    has_negation,
+    words_of,
+)
+from bot.safety.reading import CLAUSE_BREAKS, NEGATIONS, SENTENCE_END, Reader
+from bot.safety.rulebook import TIERS, Rule, Rulebook, load_rulebook
+from bot.spacy_pipeline import KNOWN_WORDS_FILE
+
+# Where talk about danger ("what are the signs of a fit") stops applying.
+REPORT_BREAKS = frozenset({SENTENCE_END, ",", "but", "though", "although", "however"})
+# How far back a "not" reaches: "not floppy", "isn't really floppy".
+NEGATION_REACH = 3
+# The concept whose words name people other than the writer; a `*` in an exception never skips
+# one, so "scared I might hurt her" is excused but "scared because I think he hurt her" is not.
+OTHER_PEOPLE = "SOMEONE"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule that matched: the tier of reply, the rule's name, and the wording that fits."""
+
+    tier: str
+    rule: str
+    concern: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the safety net made of a message."""
+
+    # The most urgent rule that always applies, if any.
+    finding: Finding | None
+    # The most urgent rule that applies only when the message was not otherwise understood.
+    if_unsure: Finding | None
+    # The concepts found in the message (not cancelled by "not"), e.g. PROFESSIONAL.
+    concepts: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The working behind an assessment: the words as read, each part's places in them (and where
+    a "not" cancelled one), the exceptions found, and the rules that fired."""
+
+    doc: Doc
+    spans: dict[str, list[tuple[int, int]]]
+    negated: dict[str, list[tuple[int, int]]]
+    excluded: dict[str, list[tuple[int, int]]]
+    fired: list[Rule]
+    concepts: frozenset[str]
+
+
+class SafetyNet:
+    """A rulebook compiled into spaCy matchers."""
+
+    def __init__(self, nlp: Language, book: Rulebook, known_words: Iterable[str] = ()) -> None:
+        self.book = book
+        # Read the phrases once to learn their words, which misspellings are corrected towards.
+        spelling = PhraseParser(Reader(nlp, book.misspellings, (), (), ()), book.concepts)
+        written = [w for concept in book.concepts.values() for w in concept.words]
+        written += [p for rule in book.rules for alt in rule.match for p in alt.phrases]
+        written += [p for rule in book.rules for p in rule.unless]
+        written += list(book.not_a_report) + list(book.everyday)
+        keywords = set().union(*(words_of(spelling.parse(phrase)) for phrase in written))
+        self._reader = Reader(nlp, book.misspellings, keywords, known_words, book.real_words)
+        parser = PhraseParser(self._reader, book.concepts)
+
+        others: set[str] = set()
+        if OTHER_PEOPLE in book.concepts:
+            for word in book.concepts[OTHER_PEOPLE].words:
+                words = parser.parse(word).single_words
+                if words:
+                    others |= words[0] | words[1]
+        self._finder = PhraseFinder(book.concepts, parser, never_skip=others, everyday=book.everyday)
+        self._parts: dict[str, Phrase] = {}
+        self._negatable: dict[str, bool] = {}
+        for phrase in sorted({p for rule in book.rules for alt in rule.match for p in alt.phrases}):
+            sequence = parser.parse(phrase)
+            self._parts[phrase] = sequence
+            self._negatable[phrase] = not has_negation(sequence) and all(
+                book.concepts[name].cancelled_by_not for name in concepts_of(sequence)
+            )
+        self._exceptions = {
+            rule.name: [parser.parse(phrase) for phrase in rule.unless] for rule in book.rules
+        }
+        self._exceptions["*"] = [parser.parse(phrase) for phrase in book.not_a_report]
+
+    @classmethod
+    def from_paths(cls, spacy_model: Path, rules_dir: Path) -> SafetyNet:
+        known = spacy_model / KNOWN_WORDS_FILE
+        if not known.exists():
+            raise FileNotFoundError(f"{known} is missing: rebuild with `python -m bot.spacy_pipeline`")
+        return cls(
+            spacy.load(spacy_model),
+            load_rulebook(rules_dir),
+            known.read_text(encoding="utf-8").split(),
+        )
+
+    @property
+    def rule_names(self) -> list[str]:
+        return [rule.name for rule in self.book.rules]
+
+    def assess(self, text: str) -> Assessment:
+        evaluation = self.evaluate(text)
+        always = [rule for rule in evaluation.fired if not rule.when_unsure]
+        unsure = [rule for rule in evaluation.fired if rule.when_unsure]
+        return Assessment(_most_urgent(always), _most_urgent(unsure), evaluation.concepts)
+
+    def evaluate(self, text: str) -> Evaluation:
+        """Everything the net found in a message, for deciding and for explaining a decision."""
+        doc = self._reader.read(text)
+        found = self._finder.concept_spans(doc)
+        spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        negated: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for part, sequence in self._parts.items():
+            for start, ends in find(sequence, found, exception=False).items():
+                for end in ends:
+                    cancelled = self._negatable[part] and _negated(doc, start)
+                    (negated if cancelled else spans)[part].append((start, end))
+        excluded: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for name, sequences in self._exceptions.items():
+            for sequence in sequences:
+                for start, ends in find(sequence, found, exception=True).items():
+                    for end in ends:
+                        if name == "*":  # talking about danger: the whole clause is not a report
+                            excluded[name].append(_clause_around(doc, start, end))
+                        else:
+                            excluded[name].append((start, end))
+        # Everyday phrases hide only the words inside them ("a bit" hides "bit", not "a bit darker").
+        for part, found_spans in spans.items():
+            spans[part] = [span for span in found_spans if not found.is_hidden(*span)]
+        if found.hidden:
+            excluded["everyday"] = list(found.hidden)
+        everywhere = excluded["*"]
+        fired = [
+            rule for rule in self.book.rules
+            if self._matches(rule, doc, spans, excluded[rule.name] + everywhere)
+        ]
+        concepts = frozenset(
+            name for name, concept in self.book.concepts.items()
+            if any(
+                not _inside((start, end), everywhere)
+                and not (concept.cancelled_by_not and _negated(doc, start))
+                for start, ends in found.concepts.get(name, {}).items() for end in ends
+            )
+        )
+        return Evaluation(doc, dict(spans), dict(negated), dict(excluded), fired, concepts)
+
+    def _matches(
+        self,
+        rule: Rule,
+        doc: Doc,
+        spans: dict[str, list[tuple[int, int]]],
+        excluded: list[tuple[int, int]],
+    ) -> bool:
+        for alternative in rule.match:
+            candidates = [
+                [span for span in spans.get(part, []) if not _inside(span, excluded)]
+                for part in alternative.parts
+            ]
+            if not all(candidates):
+                continue
+            spoilers = [span for part in alternative.without for span in spans.get(part, [])]
+            for combination in itertools.islice(itertools.product(*candidates), 2000):
+                start = min(s for s, _ in combination)
+                end = max(e for _, e in combination)
+                if end - start > rule.near:
+                    continue
+                if not rule.across_sentences and _crosses_sentence(doc, start, end):
+                    continue
+                if len(set(combination)) < len(combination):
+                    continue  # one span cannot stand for two parts
+                if any(_same_sentence(doc, start, end, spoiler) for spoiler in spoilers):
+                    continue
+                return True
+        return False
+
+
+def _negated(doc: Doc, start: int) -> bool:
+    for i in range(start - 1, max(-1, start - 1 - NEGATION_REACH), -1):
+        lemma = doc[i].lemma_
+        if lemma in NEGATIONS:
+            return True
+        if lemma in CLAUSE_BREAKS:
+            return False
+    return False
+
+
+def _clause_around(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """The clause a span sits in: out to the nearest sentence end, comma or "but" either side."""
+    while start > 0 and doc[start - 1].lemma_ not in REPORT_BREAKS:
+        start -= 1
+    while end < len(doc) and doc[end].lemma_ not in REPORT_BREAKS:
+        end += 1
+    return start, end
+
+
+def _inside(span: tuple[int, int], excluded: list[tuple[int, int]]) -> bool:
+    return any(s < span[1] and span[0] < e for s, e in excluded)
+
+
+def _crosses_sentence(doc: Doc, start: int, end: int) -> bool:
+    return any(doc[i].lemma_ == SENTENCE_END for i in range(start, end))
+
+
+def _same_sentence(doc: Doc, start: int, end: int, other: tuple[int, int]) -> bool:
+    low, high = min(start, other[0]), max(end, other[1])
+    return not _crosses_sentence(doc, low, high)
+
+
+def _most_urgent(rules: list[Rule]) -> Finding | None:
+    if not rules:
+        return None
+    best = min(rules, key=lambda rule: TIERS.index(rule.tier))
+    return Finding(tier=best.tier, rule=best.name, concern=best.concern)
