@@ -13,11 +13,13 @@ MODEL := models/safeguarding.tar.gz
 SPACY_MODEL := build/spacy_en/RECIPE
 # Training data: everything under data/ except the safety net's phrases, which are read at start-up.
 TRAINING_DATA := $(shell find data -name '*.yml' -not -path 'data/safety/*' 2>/dev/null)
+# The list of those files, rewritten only when it changes, so a deleted file also means retraining.
+TRAINING_LIST := build/training-files.txt
 
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install build train run test test-python test-conversations lint lock bench nlu-eval
+.PHONY: help install build train run test test-python test-conversations lint lock bench nlu-eval FORCE
 
 help:
 	@echo "make run    install, build, train if needed, start the bot (REST on :5005, actions on :5055)"
@@ -37,7 +39,12 @@ $(SPACY_MODEL): bot/spacy_pipeline.py | $(VENV)/.installed
 
 build: install $(SPACY_MODEL)
 
-$(MODEL): $(VENV)/.installed $(SPACY_MODEL) config.yml domain.yml $(TRAINING_DATA)
+$(TRAINING_LIST): FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' $(sort $(TRAINING_DATA)) > $@.new
+	@cmp -s $@.new $@ && rm $@.new || mv $@.new $@
+
+$(MODEL): $(VENV)/.installed $(SPACY_MODEL) config.yml domain.yml $(TRAINING_DATA) $(TRAINING_LIST)
 	@echo "Training (about 2 minutes on 2 cores)..."
 	$(RASA) train --fixed-model-name safeguarding --out models
 	@touch $@
