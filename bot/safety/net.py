@@ -108,6 +108,13 @@ class SafetyNet:
         self._exceptions = {
             rule.name: [parser.parse(phrase) for phrase in rule.unless] for rule in book.rules
         }
+        # A reassurance such as BREATHING_FINE is turned round by a "not" ("NOT breathing
+        # normally"); other exceptions describe the context, and a "not" leaves them standing.
+        self._reassurance = {
+            id(phrase): any(book.concepts[c].cancelled_by_not for c in concepts_of(phrase))
+            and not has_negation(phrase)
+            for phrases in self._exceptions.values() for phrase in phrases
+        }
         self._exceptions["*"] = [parser.parse(phrase) for phrase in book.not_a_report]
 
     @classmethod
@@ -146,6 +153,8 @@ class SafetyNet:
         for name, sequences in self._exceptions.items():
             for sequence in sequences:
                 for start, ends in find(sequence, found, exception=True).items():
+                    if self._reassurance.get(id(sequence)) and _negated(doc, start):
+                        continue
                     for end in ends:
                         if name == "*":  # talking about danger: the whole clause is not a report
                             excluded[name].append(_clause_around(doc, start, end))
@@ -225,7 +234,8 @@ def _inside(span: tuple[int, int], excluded: list[tuple[int, int]]) -> bool:
 
 
 def _crosses_sentence(doc: Doc, start: int, end: int) -> bool:
-    return any(doc[i].lemma_ == SENTENCE_END for i in range(start, end))
+    """Whether a sentence end lies inside the words (one a phrase starts or ends on is not inside)."""
+    return any(doc[i].lemma_ == SENTENCE_END for i in range(start + 1, end - 1))
 
 
 def _same_sentence(doc: Doc, start: int, end: int, other: tuple[int, int]) -> bool:

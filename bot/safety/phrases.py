@@ -41,7 +41,8 @@ class Atom:
     """One choice at one place: a word (one or more tokens) by base form or spelling, or a concept."""
 
     kind: str  # "lemma", "exact" or "concept"
-    value: tuple[str, ...] | str
+    words: tuple[str, ...] = ()  # for "lemma" and "exact"
+    concept: str = ""  # for "concept"
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,10 @@ class Phrase:
         if len(self.items) != 1 or not isinstance(self.items[0], Word):
             return None
         atoms = self.items[0].choices
-        if any(atom.kind == "concept" or len(atom.value) != 1 for atom in atoms):
+        if any(atom.kind == "concept" or len(atom.words) != 1 for atom in atoms):
             return None
-        return (frozenset(a.value[0] for a in atoms if a.kind == "lemma"),
-                frozenset(a.value[0] for a in atoms if a.kind == "exact"))
+        return (frozenset(a.words[0] for a in atoms if a.kind == "lemma"),
+                frozenset(a.words[0] for a in atoms if a.kind == "exact"))
 
 
 class PhraseSyntaxError(RulebookError):
@@ -118,7 +119,9 @@ class PhraseParser:
                 items.append(Group(options, optional))
                 text = text[1:] if optional else text
                 continue
-            chunk = re.match(r"[^\s()]+" if top else r"[^\s()|]+", text).group(0)
+            found = re.match(r"[^\s()]+" if top else r"[^\s()|]+", text)
+            assert found, text  # the text is not empty and does not start with a bracket
+            chunk = found.group(0)
             text = text[len(chunk):]
             items.append(Gap() if chunk == GAP else self._word(chunk, phrase))
 
@@ -141,7 +144,7 @@ class PhraseParser:
             if _CONCEPT.match(choice):
                 if choice not in self._concepts:
                     raise PhraseSyntaxError(f"phrase {phrase!r} names {choice}, which is not a concept")
-                choices.append(Atom("concept", choice))
+                choices.append(Atom("concept", concept=choice))
                 continue
             exact = choice.startswith("=")
             tokens = tuple(self._reader.split(choice.lstrip("=")))
@@ -151,9 +154,9 @@ class PhraseParser:
                     "a '?' belongs straight after a bracket)"
                 )
             if exact:
-                choices.append(Atom("exact", tokens))
+                choices.append(Atom("exact", words=tokens))
             else:
-                choices.append(Atom("lemma", tuple(self._reader.key(t) for t in tokens)))
+                choices.append(Atom("lemma", words=tuple(self._reader.key(t) for t in tokens)))
         return Word(tuple(choices))
 
 
@@ -163,8 +166,7 @@ def words_of(sequence: Sequence | Phrase) -> set[str]:
     for item in sequence.items if isinstance(sequence, Phrase) else sequence:
         if isinstance(item, Word):
             for atom in item.choices:
-                if atom.kind != "concept":
-                    found.update(atom.value)
+                found.update(atom.words)
         elif isinstance(item, Group):
             for option in item.options:
                 found |= words_of(option)
@@ -175,7 +177,7 @@ def concepts_of(sequence: Sequence | Phrase) -> set[str]:
     found: set[str] = set()
     for item in sequence.items if isinstance(sequence, Phrase) else sequence:
         if isinstance(item, Word):
-            found |= {atom.value for atom in item.choices if atom.kind == "concept"}
+            found |= {atom.concept for atom in item.choices if atom.kind == "concept"}
         elif isinstance(item, Group):
             for option in item.options:
                 found |= concepts_of(option)
@@ -206,6 +208,10 @@ class _Text:
     def is_hidden(self, start: int, end: int) -> bool:
         return any(s <= start and end <= e for s, e in self.hidden)
 
+    def hidden_at(self, position: int, length: int = 1) -> bool:
+        """Whether any of these tokens belongs to an everyday phrase (a gap may still skip it)."""
+        return any(s < position + length and position < e for s, e in self.hidden)
+
     def __post_init__(self) -> None:
         for i, (lemma, lower) in enumerate(zip(self.lemmas, self.lowers, strict=True)):
             self.by_lemma.setdefault(lemma, []).append(i)
@@ -232,9 +238,9 @@ def _starter(sequence: Sequence) -> _Starter:
         if isinstance(item, Word):
             for atom in item.choices:
                 if atom.kind == "concept":
-                    concepts.add(atom.value)
+                    concepts.add(atom.concept)
                 else:
-                    (lemmas if atom.kind == "lemma" else exacts).add(atom.value[0])
+                    (lemmas if atom.kind == "lemma" else exacts).add(atom.words[0])
             return _Starter(frozenset(lemmas), frozenset(exacts), frozenset(concepts), False)
         assert isinstance(item, Group)
         for option in item.options:
@@ -262,26 +268,27 @@ class PhraseFinder:
         never_skip: set[str],
         everyday: Iterable[str] = (),
     ) -> None:
-        self._everyday = [parser.parse(phrase) for phrase in everyday]
-        for phrase, parsed in zip(everyday, self._everyday, strict=True):
-            if concepts_of(parsed):
-                raise PhraseSyntaxError(f"everyday phrase {phrase!r} names a concept: write its words")
-        phrases = {name: [parser.parse(word) for word in c.words] for name, c in concepts.items()}
-        self._order = _dependency_order(phrases)
+        self._everyday = []
+        for written in everyday:
+            self._everyday.append(parser.parse(written))
+            if concepts_of(self._everyday[-1]):
+                raise PhraseSyntaxError(f"everyday phrase {written!r} names a concept: write its words")
+        parsed = {name: [parser.parse(word) for word in c.words] for name, c in concepts.items()}
+        self._order = _dependency_order(parsed)
         # One-word entries are looked up together; only longer ones are matched one by one.
         self._single: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self._longer: dict[str, list[Phrase]] = {}
-        for name, entries in phrases.items():
+        for name, entries in parsed.items():
             lemmas: set[str] = set()
             exacts: set[str] = set()
-            longer = []
-            for phrase in entries:
-                words = phrase.single_words
-                if words is None:
-                    longer.append(phrase)
+            longer: list[Phrase] = []
+            for entry in entries:
+                single = entry.single_words
+                if single is None:
+                    longer.append(entry)
                 else:
-                    lemmas |= words[0]
-                    exacts |= words[1]
+                    lemmas |= single[0]
+                    exacts |= single[1]
             self._single[name] = (frozenset(lemmas), frozenset(exacts))
             self._longer[name] = longer
         self._never_skip = never_skip
@@ -295,14 +302,20 @@ class PhraseFinder:
             lemmas, lowers, skippable,
             [ok and lemma not in self._never_skip for ok, lemma in zip(skippable, lemmas, strict=True)],
         )
-        for phrase in self._everyday:
-            for start, ends in find(phrase, text, exception=False).items():
-                text.hidden.extend((start, end) for end in ends)
+        # Everyday phrases may overlap ("baby blues", "the baby blues hit me"): all are found
+        # before any hides its words.
+        hidden = {
+            (start, end)
+            for phrase in self._everyday
+            for start, ends in find(phrase, text, exception=False).items()
+            for end in ends
+        }
+        text.hidden = sorted(hidden)
         for name in self._order:
             found: Spans = defaultdict(set)
-            lemmas, exacts = self._single[name]
+            by_lemma, by_spelling = self._single[name]
             for i, (lemma, lower) in enumerate(zip(text.lemmas, text.lowers, strict=True)):
-                if lemma in lemmas or lower in exacts:
+                if (lemma in by_lemma or lower in by_spelling) and not text.hidden_at(i):
                     found[i].add(i + 1)
             for phrase in self._longer[name]:
                 for start, ends in find(phrase, text, exception=False).items():
@@ -388,11 +401,13 @@ def _item_ends(
         ends = set()
         for atom in item.choices:
             if atom.kind == "concept":
-                ends |= text.concepts.get(atom.value, {}).get(position, set())
+                ends |= text.concepts.get(atom.concept, {}).get(position, set())
                 continue
             words = text.lemmas if atom.kind == "lemma" else text.lowers
-            length = len(atom.value)
-            if tuple(words[position:position + length]) == atom.value:
+            length = len(atom.words)
+            # Everyday phrases' words count for exceptions only ("the baby blues hit me").
+            hidden = not exception and text.hidden_at(position, length)
+            if tuple(words[position:position + length]) == atom.words and not hidden:
                 ends.add(position + length)
         return ends
     assert isinstance(item, Group)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import cast
 
 from spacy.language import Language
+from spacy.pipeline import Lemmatizer
 from spacy.tokens import Doc
 
 from bot.safety.rulebook import MEASURES
@@ -18,11 +20,11 @@ from bot.safety.rulebook import MEASURES
 CONTRACTIONS = {
     "n't": "not", "nt": "not",
     "'m": "be", "m": "be", "'re": "be", "re": "be",
-    "'ve": "have", "ve": "have", "'ll": "will", "ll": "will", "'d": "would",
+    "'ve": "have", "ve": "have", "'ll": "will", "ll": "will", "'d": "would", "d": "would",
     "'s": "be", "s": "be", "ca": "can", "wo": "will", "ai": "be",
 }
 # Where a sentence ends (. ! ? ; or a new line): words either side are never read as one finding.
-SENTENCE_END = "zzstop"
+SENTENCE_END = MEASURES["<sentence end>"]
 # Where "not" stops applying: "not breathing and floppy" does not mean "not floppy".
 CLAUSE_BREAKS = frozenset({
     SENTENCE_END, ",", "but", "and", "though", "although", "however", "so", "because", "cause",
@@ -56,7 +58,7 @@ _TEMPERATURE = re.compile(
 _TEMPERATURE_WORDS = re.compile(
     r"\b(temp|temps|temperature|fever|feverish|thermometer|hot|burning|warm|degrees?|°)"
 )
-_TIMES = re.compile(r"(?<![\w.])" + _NUMBER + r"\s+times\b")
+_TIMES = re.compile(r"(?<![\w.])" + _NUMBER + r"\s+times?\b")
 
 
 def measures(text: str) -> str:
@@ -99,7 +101,7 @@ def _temperature(match: re.Match[str]) -> str:
     whole = int(match.group(1))
     unit = (match.group(4) or "").replace(" ", "")
     fraction = match.group(2) or (match.group(3) if (match.group(3) or "").isdigit() else "")
-    value = whole + (int(fraction) / 10 ** len(fraction) if fraction else 0)
+    value: float = whole + (int(fraction) / 10 ** len(fraction) if fraction else 0)
     if unit.endswith(("f", "fahrenheit")) or 90 <= value <= 110:
         value = (value - 32) * 5 / 9
     if not 34 <= value <= 43:
@@ -123,7 +125,8 @@ class Reader:
         real_words: Iterable[str],
     ) -> None:
         self._nlp = nlp
-        self._lemmas = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        lemmatizer = cast(Lemmatizer, nlp.get_pipe("lemmatizer"))
+        self._lemmas = lemmatizer.lookups.get_table("lemma_lookup")
         self._misspellings = misspellings
         self._keywords = {word for word in keywords if len(word) >= 5 and word.isalpha()}
         self._leave_alone = set(keywords) | set(known_words) | set(real_words)
@@ -149,8 +152,14 @@ class Reader:
                 continue
             for word in self.correct(token.text.strip("'")).split():
                 words.append(word)
+        # The message's own start and end are sentence ends too, so a rule can say "a message
+        # that is only a cry for help" ("zzstop help zzstop") without a separate kind of anchor.
+        if not words or words[0] != SENTENCE_END:
+            words.insert(0, SENTENCE_END)
+        if words[-1] != SENTENCE_END:
+            words.append(SENTENCE_END)
         keys = [self.key(word) for word in words]
-        return Doc(self._nlp.vocab, words=words or [SENTENCE_END], lemmas=keys or [SENTENCE_END])
+        return Doc(self._nlp.vocab, words=words, lemmas=keys)
 
     def correct(self, word: str) -> str:
         """A misspelt or text-speak word as the rules spell it: "breathng" -> "breathing"."""

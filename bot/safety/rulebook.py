@@ -35,6 +35,8 @@ MEASURES = {
     "<age 3 to 11 months>": "zagethreetoelevenmonths",
     "<age 1 year or more>": "zageoneyearplus",
     "<3 times or more>": "zthreetimesplus",
+    # Not a number: the end of a sentence, and the start and end of the whole message.
+    "<sentence end>": "zzstop",
 }
 _CONCEPT_NAME = re.compile(r"^[A-Z][A-Z0-9_]+$")
 
@@ -209,7 +211,8 @@ def _rule(entry: Any, tier: str, file: str) -> Rule:
 def _alternative(text: str, where: str) -> Alternative:
     """ "A + B - C" -> parts (A, B), without (C)."""
     pieces = re.split(r"\s+([+-])(?:\s+|$)", text.strip() + " ")
-    parts, without = [pieces[0].strip()], []
+    parts: list[str] = [pieces[0].strip()]
+    without: list[str] = []
     for operator, piece in zip(pieces[1::2], pieces[2::2], strict=True):
         (parts if operator == "+" else without).append(piece.strip())
     if not all(parts) or not all(without):
