@@ -34,8 +34,8 @@ $(VENV)/.installed: requirements.txt constraints.txt
 
 install: $(VENV)/.installed
 
-$(SPACY_MODEL): bot/spacy_pipeline.py | $(VENV)/.installed
-	$(PYTHON) -m bot.spacy_pipeline build/spacy_en
+$(SPACY_MODEL): tools/spacy_pipeline.py | $(VENV)/.installed
+	$(PYTHON) -m tools.spacy_pipeline build/spacy_en
 
 build: install $(SPACY_MODEL)
 
@@ -52,10 +52,10 @@ $(MODEL): $(VENV)/.installed $(SPACY_MODEL) config.yml domain.yml $(TRAINING_DAT
 train: $(MODEL)
 
 run: $(MODEL)
-	$(PYTHON) -m bot.serve
+	$(PYTHON) -m tools.serve
 
 test: build
-	$(PYTHON) -m bot.validate_data
+	$(PYTHON) -m tools.validate_data
 	$(MAKE) --no-print-directory train
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-python
@@ -72,7 +72,7 @@ test-conversations: $(MODEL)
 
 # Figures, not pass/fail: training (with BENCH_ARGS=--train), start-up, per-turn latency, memory.
 bench: $(MODEL)
-	$(PYTHON) -m bot.benchmark $(BENCH_ARGS)
+	$(PYTHON) -m tools.benchmark $(BENCH_ARGS)
 
 # 5-fold cross-validation of the intent classifier (config without the FallbackClassifier).
 nlu-eval: build

@@ -5,14 +5,9 @@ message naming the file and the field, instead of failing in the middle of a con
 """
 
 import sys
-from pathlib import Path
-
-from dotenv import load_dotenv
 
 from actions.areas import AreaFileError, areas
 from actions.guidance import GuidanceFileError, guidance_by_intent
-
-load_dotenv(Path(__file__).resolve().parent.parent / ".env", override=False)
 
 try:
     areas()

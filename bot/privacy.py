@@ -23,22 +23,31 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # UK postcodes: EX1 1AB, SW1A 1AA, ex11ab.
     ("[postcode]", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)),
     # House number and street: 12 Acacia Avenue, 3a high st.
-    ("[address]", re.compile(
-        r"\b\d+[a-z]?,?\s+(?:[A-Za-z']+\s+){1,3}"
-        r"(?:street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|crescent|court|place|"
-        r"gardens|terrace|grove|hill|park|square|row|walk|mews)\b",
-        re.IGNORECASE,
-    )),
+    (
+        "[address]",
+        re.compile(
+            r"\b\d+[a-z]?,?\s+(?:[A-Za-z']+\s+){1,3}"
+            r"(?:street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|crescent|court|place|"
+            r"gardens|terrace|grove|hill|park|square|row|walk|mews)\b",
+            re.IGNORECASE,
+        ),
+    ),
     # A name after words that introduce one: "my name is sam", "she's called Jo", "my son Jack".
-    (r"\1[name]", re.compile(
-        r"\b((?:my name is|my name's|i'm called|i am called|called|named)\s+)[a-z][a-z'-]+",
-        re.IGNORECASE,
-    )),
-    (r"\1[name]", re.compile(
-        r"\b((?:[Mm]y|[Oo]ur|[Hh]er|[Hh]is|[Tt]heir|[Tt]he) (?:son|daughter|baby|partner|husband|wife|"
-        r"boyfriend|girlfriend|sister|brother|mum|dad|friend|neighbour|nephew|niece|grandson|"
-        r"granddaughter|ex) )[A-Z][a-z'-]+"
-    )),
+    (
+        r"\1[name]",
+        re.compile(
+            r"\b((?:my name is|my name's|i'm called|i am called|called|named)\s+)[a-z][a-z'-]+",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        r"\1[name]",
+        re.compile(
+            r"\b((?:[Mm]y|[Oo]ur|[Hh]er|[Hh]is|[Tt]heir|[Tt]he) (?:son|daughter|baby|partner|husband|wife|"
+            r"boyfriend|girlfriend|sister|brother|mum|dad|friend|neighbour|nephew|niece|grandson|"
+            r"granddaughter|ex) )[A-Z][a-z'-]+"
+        ),
+    ),
 ]
 
 

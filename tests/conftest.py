@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.serve import BotProcesses, settings
+from bot.settings import settings
+from tools.serve import BotProcesses
 
 
 def free_port() -> int:
@@ -21,16 +22,9 @@ def free_port() -> int:
 def start_bot(tmp_dir: Path) -> BotProcesses:
     """The trained model, the action server and an SQLite tracker store, as `make run` starts them."""
     config = settings()
-    model = Path(config["MODEL"])
-    if not model.exists():
-        pytest.fail(f"{model} is missing: run `make train` (make test does) before these tests")
-    rasa_port, action_port = free_port(), free_port()
-    config.update(
-        RASA_PORT=str(rasa_port),
-        ACTION_PORT=str(action_port),
-        ACTION_SERVER_URL=f"http://localhost:{action_port}/webhook",
-        TRACKER_DB=str(tmp_dir / "tracker.db"),
-    )
+    if not config.model.exists():
+        pytest.fail(f"{config.model} is missing: run `make train` (make test does) before these tests")
+    config = config.replace(rasa_port=free_port(), action_port=free_port(), tracker_db=tmp_dir / "tracker.db")
     bot = BotProcesses(config, log_dir=tmp_dir / "logs")
     bot.start()
     return bot

@@ -12,35 +12,45 @@ import sys
 from pathlib import Path
 
 from bot.safety.net import SafetyNet
-from bot.settings import ROOT
+from bot.settings import DATA, SPACY_MODEL
 
-SPACY_MODEL = ROOT / "build" / "spacy_en"
-RULES = ROOT / "data" / "safety"
+RULES = DATA / "safety"
 
 
 def explain(net: SafetyNet, text: str) -> str:
     evaluation = net.evaluate(text)
     doc = evaluation.doc
-    lines = [f"message: {text}", "read as: " + " ".join(
-        token.text if token.text == token.lemma_ else f"{token.text}({token.lemma_})"
-        for token in doc
-    )]
+    lines = [
+        f"message: {text}",
+        "read as: "
+        + " ".join(
+            token.text if token.text == token.lemma_ else f"{token.text}({token.lemma_})" for token in doc
+        ),
+    ]
 
     def words(spans: list[tuple[int, int]]) -> str:
         return ", ".join(repr(doc[s:e].text) for s, e in spans)
 
     concepts = [name for name in evaluation.spans if name in net.book.concepts]
-    lines.append("concepts: " + ("; ".join(
-        f"{name} {words(evaluation.spans[name])}" for name in sorted(concepts)) or "none"))
+    lines.append(
+        "concepts: "
+        + ("; ".join(f"{name} {words(evaluation.spans[name])}" for name in sorted(concepts)) or "none")
+    )
     cancelled = sorted(evaluation.negated)
     if cancelled:
-        lines.append("cancelled by a 'not': " + "; ".join(
-            f"{name} {words(evaluation.negated[name])}" for name in cancelled))
+        lines.append(
+            "cancelled by a 'not': "
+            + "; ".join(f"{name} {words(evaluation.negated[name])}" for name in cancelled)
+        )
     excluded = {name: spans for name, spans in evaluation.excluded.items() if spans}
     if excluded:
-        lines.append("exceptions: " + "; ".join(
-            f"{'talking about, not reporting' if name == '*' else name} {words(spans)}"
-            for name, spans in sorted(excluded.items())))
+        lines.append(
+            "exceptions: "
+            + "; ".join(
+                f"{'talking about, not reporting' if name == '*' else name} {words(spans)}"
+                for name, spans in sorted(excluded.items())
+            )
+        )
     if evaluation.fired:
         for rule in evaluation.fired:
             unsure = " (only if not otherwise understood)" if rule.when_unsure else ""

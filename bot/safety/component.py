@@ -68,7 +68,7 @@ class SafetyNetClassifier(GraphComponent, IntentClassifier):
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {
-            # The spaCy pipeline built by `python -m bot.spacy_pipeline`.
+            # The spaCy pipeline built by `python -m tools.spacy_pipeline`.
             SPACY_MODEL_KEY: "build/spacy_en",
             # Folder of rule files; read when the model loads: edits need a restart, not training.
             RULES_KEY: "data/safety",

@@ -30,7 +30,7 @@ from bot.safety.phrases import (
 )
 from bot.safety.reading import CLAUSE_BREAKS, NEGATIONS, SENTENCE_END, Reader
 from bot.safety.rulebook import TIERS, Rule, Rulebook, load_rulebook
-from bot.spacy_pipeline import KNOWN_WORDS_FILE
+from bot.settings import KNOWN_WORDS_FILE
 
 # Where talk about danger ("what are the signs of a fit") stops applying.
 REPORT_BREAKS = frozenset({SENTENCE_END, ",", "but", "though", "although", "however"})
@@ -113,7 +113,8 @@ class SafetyNet:
         self._reassurance = {
             id(phrase): any(book.concepts[c].cancelled_by_not for c in concepts_of(phrase))
             and not has_negation(phrase)
-            for phrases in self._exceptions.values() for phrase in phrases
+            for phrases in self._exceptions.values()
+            for phrase in phrases
         }
         self._exceptions["*"] = [parser.parse(phrase) for phrase in book.not_a_report]
 
@@ -121,7 +122,7 @@ class SafetyNet:
     def from_paths(cls, spacy_model: Path, rules_dir: Path) -> SafetyNet:
         known = spacy_model / KNOWN_WORDS_FILE
         if not known.exists():
-            raise FileNotFoundError(f"{known} is missing: rebuild with `python -m bot.spacy_pipeline`")
+            raise FileNotFoundError(f"{known} is missing: rebuild with `python -m tools.spacy_pipeline`")
         return cls(
             spacy.load(spacy_model),
             load_rulebook(rules_dir),
@@ -167,15 +168,18 @@ class SafetyNet:
             excluded["everyday"] = list(found.hidden)
         everywhere = excluded["*"]
         fired = [
-            rule for rule in self.book.rules
+            rule
+            for rule in self.book.rules
             if self._matches(rule, doc, spans, excluded[rule.name] + everywhere)
         ]
         concepts = frozenset(
-            name for name, concept in self.book.concepts.items()
+            name
+            for name, concept in self.book.concepts.items()
             if any(
                 not _inside((start, end), everywhere)
                 and not (concept.cancelled_by_not and _negated(doc, start))
-                for start, ends in found.concepts.get(name, {}).items() for end in ends
+                for start, ends in found.concepts.get(name, {}).items()
+                for end in ends
             )
         )
         return Evaluation(doc, dict(spans), dict(negated), dict(excluded), fired, concepts)

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from actions.areas import AREAS_DIR, UK_TIME, AreaDirectory, AreaFileError, is_open
+from actions.areas import AREAS_DIR, UK_TIME, AreaDirectory, AreaFileError, is_open, load_directory
 
 
 @pytest.fixture(scope="module")
 def directory() -> AreaDirectory:
-    return AreaDirectory.load(AREAS_DIR, "devon")
+    return load_directory(AREAS_DIR, "devon")
 
 
 def uk(text: str) -> datetime:
@@ -88,12 +88,12 @@ def broken_copy(tmp_path: Path, old: str, new: str) -> Path:
 )
 def test_a_broken_file_is_named_with_its_field(tmp_path: Path, old: str, new: str, message: str) -> None:
     with pytest.raises(AreaFileError, match=message.replace("(", r"\(")):
-        AreaDirectory.load(broken_copy(tmp_path, old, new), "devon")
+        load_directory(broken_copy(tmp_path, old, new), "devon")
 
 
 def test_an_unknown_default_area_is_refused() -> None:
     with pytest.raises(AreaFileError, match="DEFAULT_AREA='leeds'"):
-        AreaDirectory.load(AREAS_DIR, "leeds")
+        load_directory(AREAS_DIR, "leeds")
 
 
 def test_the_action_server_refuses_to_start_on_a_bad_setting() -> None:
@@ -101,12 +101,14 @@ def test_the_action_server_refuses_to_start_on_a_bad_setting() -> None:
     import subprocess
     import sys
 
-    from bot.serve import ROOT
+    from bot.settings import ROOT
 
     result = subprocess.run(
         [sys.executable, "-c", "import actions"],
-        cwd=ROOT, env={**os.environ, "DEFAULT_AREA": "leeds", "PYTHONPATH": str(ROOT)},
-        capture_output=True, text=True,
+        cwd=ROOT,
+        env={**os.environ, "DEFAULT_AREA": "leeds", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 1
     assert "Cannot start the action server: DEFAULT_AREA='leeds'" in result.stderr

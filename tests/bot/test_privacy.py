@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
 
 from bot.privacy import redact
-from bot.serve import BotProcesses
 from tests.conftest import Conversation
+from tools.serve import BotProcesses
 
 
 @pytest.mark.parametrize(
@@ -53,11 +52,12 @@ def test_the_stored_conversation_holds_no_identifiers(bot: BotProcesses) -> None
     replies = conversation.say("my sister Bethany on 07700 900 982")
     assert any("someone in your family" in reply for reply in replies)
 
-    database = Path(bot.config["TRACKER_DB"])
+    database = bot.config.tracker_db
     with sqlite3.connect(database) as db:
-        rows = [row[0] for row in db.execute(
-            "select data from events where sender_id = ?", (conversation.sender,)
-        )]
+        rows = [
+            row[0]
+            for row in db.execute("select data from events where sender_id = ?", (conversation.sender,))
+        ]
     stored = "\n".join(rows)
     assert rows, "nothing was stored for the conversation"
     for identifier in ("Priya", "Arlo", "485 777 3456", "Bethany", "07700 900 982"):

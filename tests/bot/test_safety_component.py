@@ -10,12 +10,12 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.safety.component import SAFETY_RULE_KEY, SafetyNetClassifier
 from bot.safety.net import SafetyNet
-from bot.settings import ROOT
+from bot.settings import DATA, SPACY_MODEL
 
 
 @pytest.fixture(scope="module")
 def component() -> SafetyNetClassifier:
-    net = SafetyNet.from_paths(ROOT / "build" / "spacy_en", ROOT / "data" / "safety")
+    net = SafetyNet.from_paths(SPACY_MODEL, DATA / "safety")
     return SafetyNetClassifier(SafetyNetClassifier.get_default_config(), net)
 
 

@@ -14,9 +14,8 @@ import spacy
 from bot.safety.net import SafetyNet
 from bot.safety.reading import measures, one_slip_apart
 from bot.safety.rulebook import MEASURES, RulebookError, load_rulebook
-from bot.settings import ROOT
+from bot.settings import ROOT, SPACY_MODEL
 
-SPACY_MODEL = ROOT / "build" / "spacy_en"
 RULES = ROOT / "data" / "safety"
 
 
@@ -176,7 +175,10 @@ def write(folder: Path, name: str, text: str) -> None:
 
 def test_a_reader_can_add_a_concept_and_a_rule(tmp_path: Path, nlp) -> None:
     write(tmp_path, "words.yml", WORDS)
-    write(tmp_path, "emergency.yml", """
+    write(
+        tmp_path,
+        "emergency.yml",
+        """
 tier: emergency
 flags:
   - name: scalds
@@ -184,7 +186,8 @@ flags:
     meaning: A baby scalded.
     match: ["SCALD + BABY", "kettle * BABY"]
     unless: ["scalded * (milk|toast)"]
-""")
+""",
+    )
     net = SafetyNet(nlp, load_rulebook(tmp_path))
     assert net.assess("she scalded the baby").finding.rule == "scalds"
     assert net.assess("hot water went over the baby").finding.rule == "scalds"
@@ -198,15 +201,15 @@ flags:
         ("tier: emergency\nflag:\n  - name: x\n", "unknown field 'flag'"),
         ("tier: panic\nflags: [{name: x, meaning: y, match: [baby]}]\n", "'tier' must be one of"),
         ("tier: emergency\nflags: [{name: x, meaning: y}]\n", "has no 'match'"),
-        ("tier: emergency\nflags: [{name: x, meaning: y, match: [baby], colour: red}]\n",
-         "unknown field 'colour'"),
+        (
+            "tier: emergency\nflags: [{name: x, meaning: y, match: [baby], colour: red}]\n",
+            "unknown field 'colour'",
+        ),
         ("tier: emergency\nflags: [{name: x, meaning: y, match: ['NOBODY * hurt']}]\n", "NOBODY"),
         ("tier: emergency\nflags: [{name: x, meaning: y, match: ['(hurt|harm']}]\n", "never closed"),
-        ("tier: emergency\nflags: [{name: x, meaning: y, match: ['hurt (x )? ?baby']}]\n",
-         "is not a word"),
+        ("tier: emergency\nflags: [{name: x, meaning: y, match: ['hurt (x )? ?baby']}]\n", "is not a word"),
         ("tier: emergency\nflags: [{name: x, meaning: y, match: ['hurt + ']}]\n", "empty part"),
-        ("tier: emergency\nflags: [{name: x, meaning: y, match: ['<age under 2>']}]\n",
-         "<age under 2>"),
+        ("tier: emergency\nflags: [{name: x, meaning: y, match: ['<age under 2>']}]\n", "<age under 2>"),
         ("tier: emergency\nflags: [: bad\n", "not valid YAML"),
     ],
 )
@@ -220,8 +223,11 @@ def test_broken_rule_files_fail_with_a_clear_message(
 
 
 def test_a_concept_defined_through_itself_is_refused(tmp_path: Path) -> None:
-    write(tmp_path, "words.yml", "concepts:\n  AA:\n    meaning: a\n    words: [BB]\n"
-          "  BB:\n    meaning: b\n    words: [AA]\n")
+    write(
+        tmp_path,
+        "words.yml",
+        "concepts:\n  AA:\n    meaning: a\n    words: [BB]\n  BB:\n    meaning: b\n    words: [AA]\n",
+    )
     write(tmp_path, "emergency.yml", "tier: emergency\nflags: [{name: x, meaning: y, match: [AA]}]\n")
     with pytest.raises(RulebookError, match="defined through itself"):
         load_rulebook(tmp_path)

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from actions.guidance import GUIDANCE_DIR
-from bot.serve import ROOT
+from bot.settings import ROOT
 
 AREAS_DIR = ROOT / "data" / "areas"
 # Phone numbers as written: 0 then 10 more digits with spaces, or 999/111.

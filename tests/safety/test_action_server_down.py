@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.serve import BotProcesses
 from tests.conftest import Conversation, start_bot
 from tests.safety.scoring import classify, response_openings
+from tools.serve import BotProcesses
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 No English model can be downloaded on our machines, and none on PyPI fits spaCy 3.4, so the build
 makes its own: tokenizer rules and lemma tables ship in `spacy` and `spacy-lookups-data`.
-Run as `python -m bot.spacy_pipeline [DIR]`; it writes nothing when DIR is already up to date.
+Run as `python -m tools.spacy_pipeline [DIR]`; it writes nothing when DIR is already up to date.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-DEFAULT_DIR = Path("build/spacy_en")
+from bot.settings import KNOWN_WORDS_FILE, SPACY_MODEL
+
+DEFAULT_DIR = SPACY_MODEL
 # Bump when the recipe below changes, so existing builds are replaced.
 RECIPE_VERSION = "3"
 # Words at least this common (log probability, spacy-lookups-data) count as real words, which the
 # safety net never "corrects" into a key word: "night" must not become "might".
 KNOWN_WORD_MIN_LOG_PROB = -15.0
-KNOWN_WORDS_FILE = "known_words.txt"
 
 
 def build_pipeline() -> Language:

@@ -16,7 +16,8 @@ import uuid
 from pathlib import Path
 
 from bot.safety.net import SafetyNet
-from bot.serve import ROOT, BotProcesses, settings
+from bot.settings import ROOT, SPACY_MODEL, settings
+from tools.serve import BotProcesses
 
 MESSAGES = [
     "hello",
@@ -39,7 +40,10 @@ def time_training() -> float:
         started = time.monotonic()
         subprocess.run(
             [sys.executable, "-m", "rasa", "train", "--force", "--out", out],
-            cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         return time.monotonic() - started
 
@@ -69,7 +73,7 @@ def main() -> int:
     if args.train:
         print(f"training (forced, 2 cores): {time_training():.0f} s")
 
-    net = SafetyNet.from_paths(ROOT / "build" / "spacy_en", ROOT / "data" / "safety")
+    net = SafetyNet.from_paths(SPACY_MODEL, ROOT / "data" / "safety")
     texts = MESSAGES * 100
     started = time.perf_counter()
     for text in texts:
@@ -78,10 +82,7 @@ def main() -> int:
     print(f"safety net alone: {per_check:.2f} ms per message ({len(texts)} messages)")
 
     with tempfile.TemporaryDirectory() as tmp:
-        config = settings()
-        config.update(RASA_PORT="5105", ACTION_PORT="5155",
-                      ACTION_SERVER_URL="http://localhost:5155/webhook",
-                      TRACKER_DB=str(Path(tmp) / "tracker.db"))
+        config = settings().replace(rasa_port=5105, action_port=5155, tracker_db=Path(tmp) / "tracker.db")
         bot = BotProcesses(config, log_dir=Path(tmp) / "logs")
         startup = bot.start()
         try:
@@ -92,8 +93,10 @@ def main() -> int:
                 started = time.perf_counter()
                 bot.send(sender, MESSAGES[1])
                 first_turns.append((time.perf_counter() - started) * 1000)
-            print(f"per turn, new conversation (n=60): p50 {statistics.median(first_turns):.0f} ms, "
-                  f"p95 {percentile(first_turns, 0.95):.0f} ms")
+            print(
+                f"per turn, new conversation (n=60): p50 {statistics.median(first_turns):.0f} ms, "
+                f"p95 {percentile(first_turns, 0.95):.0f} ms"
+            )
             sender = uuid.uuid4().hex
             by_turn = []
             for turn in range(args.turns):
@@ -101,12 +104,16 @@ def main() -> int:
                 bot.send(sender, MESSAGES[turn % len(MESSAGES)])
                 by_turn.append((time.perf_counter() - started) * 1000)
             tenth = max(1, args.turns // 10)
-            print(f"per turn, one {args.turns}-turn conversation: first {tenth} turns p50 "
-                  f"{statistics.median(by_turn[:tenth]):.0f} ms, last {tenth} turns p50 "
-                  f"{statistics.median(by_turn[-tenth:]):.0f} ms")
+            print(
+                f"per turn, one {args.turns}-turn conversation: first {tenth} turns p50 "
+                f"{statistics.median(by_turn[:tenth]):.0f} ms, last {tenth} turns p50 "
+                f"{statistics.median(by_turn[-tenth:]):.0f} ms"
+            )
             pids = bot.pids()
-            print(f"memory: Rasa {rss_mb(pids['rasa']):.0f} MB, "
-                  f"action server {rss_mb(pids['actions']):.0f} MB (resident)")
+            print(
+                f"memory: Rasa {rss_mb(pids['rasa']):.0f} MB, "
+                f"action server {rss_mb(pids['actions']):.0f} MB (resident)"
+            )
         finally:
             bot.stop()
     return 0

@@ -1,7 +1,7 @@
 """Start the action server and Rasa together, wait until the bot answers, stop both on Ctrl-C.
 
 `make run` calls this; the tests and the benchmark use `BotProcesses` to run the same thing on
-ports of their own. Settings come from `.env` (see `.env.example`) via python-dotenv.
+ports of their own. Settings come from `bot.settings` (the environment, then `.env`).
 """
 
 from __future__ import annotations
@@ -17,34 +17,16 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-from dotenv import load_dotenv
-
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULTS = {
-    "RASA_PORT": "5005",
-    "ACTION_PORT": "5055",
-    "TRACKER_DB": str(ROOT / "var" / "tracker.db"),
-    "MODEL": str(ROOT / "models" / "safeguarding.tar.gz"),
-}
-
-
-def settings() -> dict[str, str]:
-    """Environment, then .env, then defaults; ACTION_SERVER_URL follows ACTION_PORT unless set."""
-    load_dotenv(ROOT / ".env", override=False)
-    values = {key: os.environ.get(key, default) for key, default in DEFAULTS.items()}
-    values["ACTION_SERVER_URL"] = os.environ.get(
-        "ACTION_SERVER_URL", f"http://localhost:{values['ACTION_PORT']}/webhook"
-    )
-    return values
+from bot.settings import ROOT, Settings, settings
 
 
 class BotProcesses:
     """The action server and Rasa as child processes, with the REST channel on `rasa_port`."""
 
-    def __init__(self, config: dict[str, str], log_dir: Path | None = None) -> None:
+    def __init__(self, config: Settings, log_dir: Path | None = None) -> None:
         self.config = config
-        self.rasa_port = int(config["RASA_PORT"])
-        self.action_port = int(config["ACTION_PORT"])
+        self.rasa_port = config.rasa_port
+        self.action_port = config.action_port
         self._log_dir = log_dir
         self._actions: subprocess.Popen | None = None
         self._rasa: subprocess.Popen | None = None
@@ -56,18 +38,35 @@ class BotProcesses:
     def start(self, timeout: float = 300.0) -> float:
         """Start both servers; returns seconds until the bot answered its first message."""
         started = time.monotonic()
-        Path(self.config["TRACKER_DB"]).parent.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, **self.config, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONPATH": str(ROOT)}
+        self.config.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+        env = {
+            **os.environ,
+            **self.config.as_environment(),
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "PYTHONPATH": str(ROOT),
+        }
         self._actions = self._spawn(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-             "--port", str(self.action_port)],
-            env, "actions.log",
+            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
+            env,
+            "actions.log",
         )
         self._rasa = self._spawn(
-            [sys.executable, "-m", "rasa", "run", "--model", self.config["MODEL"],
-             "--port", str(self.rasa_port), "--credentials", "credentials.yml",
-             "--endpoints", "endpoints.yml"],
-            env, "rasa.log",
+            [
+                sys.executable,
+                "-m",
+                "rasa",
+                "run",
+                "--model",
+                str(self.config.model),
+                "--port",
+                str(self.rasa_port),
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                "endpoints.yml",
+            ],
+            env,
+            "rasa.log",
         )
         deadline = started + timeout
         while time.monotonic() < deadline:
@@ -111,8 +110,9 @@ class BotProcesses:
             return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
         self._log_dir.mkdir(parents=True, exist_ok=True)
         log = open(self._log_dir / log_name, "ab")  # noqa: SIM115 - closed with the process
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
 
 def _terminate(process: subprocess.Popen | None) -> None:
@@ -153,7 +153,7 @@ def main() -> int:
         f"  Action server:  http://localhost:{bot.action_port}/health\n\n"
         "Try it:\n"
         f"  curl -s -X POST {bot.webhook} -H 'Content-Type: application/json' \\\n"
-        "       -d '{\"sender\": \"me\", \"message\": \"my baby will not stop crying\"}'\n\n"
+        '       -d \'{"sender": "me", "message": "my baby will not stop crying"}\'\n\n'
         "Press Ctrl-C to stop both servers."
     )
     try:
