@@ -18,23 +18,62 @@ from actions.areas import national_lines
 
 # Each choice: the words that pick it, and how the plan says it. Break ideas follow FACTS.md §1.
 CALM_IDEAS: dict[str, tuple[tuple[str, ...], str]] = {
-    "drink": (("drink", "tea", "coffee", "water", "cuppa", "brew", "snack", "eat", "food", "biscuit"),
-              "Have a drink or a snack"),
-    "breathe": (("breath", "breaths", "breathe", "breathing", "calm down", "count", "sit down", "relax"),
-                "Take some slow, deep breaths"),
-    "stamp": (("stamp", "feet", "scream into", "punch a pillow", "pillow", "shout"),
-              "Stamp your feet to let the tension out"),
-    "call": (("call", "phone", "ring", "text", "talk to", "message"),
-             "Call or message someone you trust"),
+    "drink": (
+        ("drink", "tea", "coffee", "water", "cuppa", "brew", "snack", "eat", "food", "biscuit"),
+        "Have a drink or a snack",
+    ),
+    "breathe": (
+        ("breath", "breaths", "breathe", "breathing", "calm down", "count", "sit down", "relax"),
+        "Take some slow, deep breaths",
+    ),
+    "stamp": (
+        ("stamp", "feet", "scream into", "punch a pillow", "pillow", "shout"),
+        "Stamp your feet to let the tension out",
+    ),
+    "call": (("call", "phone", "ring", "text", "talk to", "message"), "Call or message someone you trust"),
 }
 SUPPORTS: dict[str, tuple[tuple[str, ...], str]] = {
-    "partner": (("partner", "husband", "wife", "boyfriend", "girlfriend", "fiance", "other half",
-                 "hubby", "baby's dad", "babys dad", "baby's mum", "babys mum"), "your partner"),
-    "family": (("family", "mum", "mam", "mom", "dad", "sister", "brother", "nan", "gran", "grandma",
-                "grandad", "auntie", "aunt", "uncle", "cousin", "parents", "in-law", "in law"),
-               "someone in your family"),
-    "friend": (("friend", "mate", "neighbour", "neighbor", "bestie", "pal"),
-               "a friend or neighbour"),
+    "partner": (
+        (
+            "partner",
+            "husband",
+            "wife",
+            "boyfriend",
+            "girlfriend",
+            "fiance",
+            "other half",
+            "hubby",
+            "baby's dad",
+            "babys dad",
+            "baby's mum",
+            "babys mum",
+        ),
+        "your partner",
+    ),
+    "family": (
+        (
+            "family",
+            "mum",
+            "mam",
+            "mom",
+            "dad",
+            "sister",
+            "brother",
+            "nan",
+            "gran",
+            "grandma",
+            "grandad",
+            "auntie",
+            "aunt",
+            "uncle",
+            "cousin",
+            "parents",
+            "in-law",
+            "in law",
+        ),
+        "someone in your family",
+    ),
+    "friend": (("friend", "mate", "neighbour", "neighbor", "bestie", "pal"), "a friend or neighbour"),
     "nhs111": (("111", "nhs", "doctor", "gp", "health visitor", "midwife"), "NHS 111"),
     "nspcc": (("nspcc", "helpline"), "the NSPCC helpline on {nspcc_helpline}"),
 }
@@ -61,19 +100,21 @@ class ValidateCopingPlanForm(FormValidationAction):
     def validate_plan_calm_idea(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return _keep("plan_calm_idea", value, CALM_IDEAS, "say it another way", dispatcher)
+        return _keep("plan_calm_idea", value, CALM_IDEAS, dispatcher)
 
     def validate_plan_support(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return _keep("plan_support", value, SUPPORTS, "tell me who (no names needed)", dispatcher)
+        return _keep("plan_support", value, SUPPORTS, dispatcher)
 
 
-def _keep(
-    slot: str, value: Any, choices: dict, ask_again: str, dispatcher: CollectingDispatcher
-) -> dict[str, Any]:
+# What the form says before asking again, per question.
+ASK_AGAIN = {"plan_calm_idea": "utter_ask_again_calm_idea", "plan_support": "utter_ask_again_support"}
+
+
+def _keep(slot: str, value: Any, choices: dict, dispatcher: CollectingDispatcher) -> dict[str, Any]:
     """The plan wording for the answer, or None with a kind request to answer again."""
     wording = pick(value, choices)
     if wording is None:
-        dispatcher.utter_message(text=f"Sorry, I didn't catch that. Pick one of these, or {ask_again}.")
+        dispatcher.utter_message(response=ASK_AGAIN[slot])
     return {slot: wording}

@@ -1,8 +1,10 @@
 """Guidance answers for professionals, read from data/guidance/ (one file per topic).
 
 Content lives in YAML so a safeguarding lead can review it without Python; this action adds the
-user's area's own procedure where the topic has one, the route where the topic needs one, and the
-sources with the month they were checked. Files are checked when the action server starts.
+user's area's own procedure where the topic has one, the sources with the month they were checked,
+and the route where the topic needs one. The sentences around the content are responses in
+domain.yml (`utter_guidance`, `utter_concerned_phone_*`, `utter_route_form`). Files are checked
+when the action server starts.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.areas import Area, now_uk
-from actions.routing import FORM, PHONE, area_for, form_route, phone_route, source_line
+from actions.routes import CONCERNED_RESPONSES, FORM, PHONE, area_for, area_values, phone_response
 from actions.safe_action import SafeAction
+from bot.settings import DATA
 
-GUIDANCE_DIR = Path(__file__).resolve().parent.parent / "data" / "guidance"
+GUIDANCE_DIR = DATA / "guidance"
 ROUTES = ("phone", "form", "none")
 
 
@@ -41,23 +44,23 @@ class Guidance:
     checked: str
     route: str
 
-    def render(self, area: Area) -> str:
-        """The whole answer for a user in `area`: answer, local procedure, route, sources."""
-        parts = [self.answer]
+    def values(self, area: Area) -> dict[str, str]:
+        """The variables of `utter_guidance`: the answer, the area's own procedure, the sources."""
         local = self._local_text(area)
-        if local:
-            parts.append(local)
+        return {
+            "answer": self.answer,
+            "local": f"\n\n{local}" if local else "",
+            "sources": "; ".join(s["name"] + (f", {s['url']}" if s.get("url") else "") for s in self.sources),
+            "checked": self.checked,
+        }
+
+    def route_response(self, area: Area) -> str | None:
+        """The route reply that follows the answer, if the topic has one."""
         if self.route == PHONE:
-            parts.append("If you are concerned now: " + phone_route(area, now_uk()))
-        elif self.route == FORM:
-            parts.append(form_route(area))
-        sources = "; ".join(
-            s["name"] + (f", {s['url']}" if s.get("url") else "") for s in self.sources
-        )
-        parts.append(f"Source: {sources} (checked {self.checked}).")
-        if self.route != "none":
-            parts.append(source_line(area))
-        return "\n\n".join(parts)
+            return phone_response(area, now_uk(), CONCERNED_RESPONSES)
+        if self.route == FORM:
+            return "utter_route_form"
+        return None
 
     def _local_text(self, area: Area) -> str | None:
         if self.by_area_key:
@@ -110,7 +113,10 @@ class ActionGuidance(SafeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        guidance = guidance_by_intent()[intent]
+        guidance = guidance_by_intent()[str(intent)]  # a rule sends only guidance intents here
         area, events = area_for(tracker)
-        dispatcher.utter_message(text=guidance.render(area))
+        dispatcher.utter_message(response="utter_guidance", **guidance.values(area))
+        route = guidance.route_response(area)
+        if route:
+            dispatcher.utter_message(response=route, **area_values(area))
         return events

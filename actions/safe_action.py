@@ -15,20 +15,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.areas import areas
+from actions.routes import area_values
 
 logger = logging.getLogger(__name__)
 
 
-def failsafe_text(area_id: str | None) -> str:
+def say_failsafe(dispatcher: CollectingDispatcher, area_id: str | None) -> None:
+    """999, and the area's line if the area can still be read (else what is always true)."""
     try:
-        area = areas().get(area_id)
-        line = f"phone the {area.name} {area.daytime_name} on {area.daytime_line}"
-    except Exception:  # the directory itself failed: say what is always true
-        line = "phone your local children's services"
-    return (
-        "Sorry, something went wrong on my side. If a child is in immediate danger, call 999 now. "
-        f"If a child may be at risk of significant harm, {line}."
-    )
+        values = area_values(areas().get(area_id))
+    except Exception:  # the directory itself failed
+        dispatcher.utter_message(response="utter_failsafe_no_area")
+        return
+    dispatcher.utter_message(response="utter_failsafe", **values)
 
 
 class SafeAction(Action, ABC):
@@ -49,5 +48,5 @@ class SafeAction(Action, ABC):
             return await self.act(dispatcher, tracker, domain)
         except Exception as error:
             logger.error("Action %s failed: %s", self.name(), type(error).__name__)
-            dispatcher.utter_message(text=failsafe_text(tracker.get_slot("area")))
+            say_failsafe(dispatcher, tracker.get_slot("area"))
             return []

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.coping_plan import ValidateCopingPlanForm
-
-DOMAIN = {
-    "forms": {"coping_plan_form": {"required_slots": ["plan_calm_idea", "plan_support"]}},
-    "slots": {"plan_calm_idea": {"type": "text"}, "plan_support": {"type": "text"}},
-}
+from tests.actions.conftest import DOMAIN, render
 
 
 def tracker_after_answer(slot: str, typed: str) -> Tracker:
@@ -34,11 +28,9 @@ def tracker_after_answer(slot: str, typed: str) -> Tracker:
     )
 
 
-def run(slot: str, typed: str) -> tuple[dict, list[dict]]:
+async def run(slot: str, typed: str) -> tuple[dict, list[dict]]:
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(
-        ValidateCopingPlanForm().run(dispatcher, tracker_after_answer(slot, typed), DOMAIN)
-    )
+    events = await ValidateCopingPlanForm().run(dispatcher, tracker_after_answer(slot, typed), DOMAIN)
     values = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
     return values, dispatcher.messages
 
@@ -52,8 +44,8 @@ def run(slot: str, typed: str) -> tuple[dict, list[dict]]:
         ("ring someone", "Call or message someone you trust"),
     ],
 )
-def test_calm_idea_becomes_a_plan_step(typed: str, kept: str) -> None:
-    values, messages = run("plan_calm_idea", typed)
+async def test_calm_idea_becomes_a_plan_step(typed: str, kept: str) -> None:
+    values, messages = await run("plan_calm_idea", typed)
     assert values == {"plan_calm_idea": kept}
     assert messages == []
 
@@ -67,18 +59,19 @@ def test_calm_idea_becomes_a_plan_step(typed: str, kept: str) -> None:
         ("NHS 111", "NHS 111"),
     ],
 )
-def test_support_is_kept_without_any_name(typed: str, kept: str) -> None:
-    values, _ = run("plan_support", typed)
+async def test_support_is_kept_without_any_name(typed: str, kept: str) -> None:
+    values, _ = await run("plan_support", typed)
     assert values == {"plan_support": kept}
     assert "Jo" not in str(values) and "Sam" not in str(values)
 
 
-def test_an_answer_it_cannot_place_is_asked_again_kindly() -> None:
-    values, messages = run("plan_support", "purple monkey")
+async def test_an_answer_it_cannot_place_is_asked_again_kindly() -> None:
+    values, messages = await run("plan_support", "purple monkey")
     assert values == {"plan_support": None}
-    assert "didn't catch that" in messages[0]["text"]
+    assert [m["response"] for m in messages] == ["utter_ask_again_support"]
+    assert "didn't catch that" in render(messages[0])
 
 
-def test_the_helpline_number_comes_from_the_national_lines() -> None:
-    values, _ = run("plan_support", "the nspcc helpline")
+async def test_the_helpline_number_comes_from_the_national_lines() -> None:
+    values, _ = await run("plan_support", "the nspcc helpline")
     assert values == {"plan_support": "the NSPCC helpline on 0808 800 5000"}

@@ -10,49 +10,56 @@ from tests.actions.conftest import CLOSED, OPEN, run, tracker
 
 @pytest.mark.parametrize("intent", sorted(guidance_by_intent()))
 @pytest.mark.parametrize("area", ["devon", "east_sussex", "dudley"])
-def test_every_answer_ends_with_its_source_and_date(clock, intent: str, area: str) -> None:
+async def test_every_answer_ends_with_its_source_and_date(clock, intent: str, area: str) -> None:
     clock(OPEN)
-    text, _, _ = run(ActionGuidance(), tracker(intent=intent, slots={"area": area}))
+    text, _, _ = await run(ActionGuidance(), tracker(intent=intent, slots={"area": area}))
     assert "Source: " in text and "(checked 2026-11)" in text
 
 
-def test_injury_in_devon_quotes_devons_procedure_and_ends_with_the_front_door(clock) -> None:
+async def test_injury_in_devon_quotes_devons_procedure_and_ends_with_the_front_door(clock) -> None:
     clock(OPEN)
-    text, _, _ = run(ActionGuidance(), tracker(intent="guidance_injury_non_mobile",
-                                               slots={"area": "devon"}))
+    text, _, _ = await run(
+        ActionGuidance(), tracker(intent="guidance_injury_non_mobile", slots={"area": "devon"})
+    )
     assert "same-day GP review" in text and "child protection medical" in text
     assert "now on 0345 155 1071" in text
 
 
-def test_injury_where_the_procedure_is_not_held_says_so(clock) -> None:
+async def test_injury_where_the_procedure_is_not_held_says_so(clock) -> None:
     clock(CLOSED)
-    text, _, _ = run(ActionGuidance(), tracker(intent="guidance_torn_frenulum",
-                                               slots={"area": "east_sussex"}))
+    text, _, _ = await run(
+        ActionGuidance(), tracker(intent="guidance_torn_frenulum", slots={"area": "east_sussex"})
+    )
     assert "I don't hold East Sussex's own injury procedure" in text
     assert "Devon's response" not in text
     assert "01273 335905" in text  # out of hours on a Saturday
 
 
-def test_definitions_differ_by_area(clock) -> None:
+async def test_definitions_differ_by_area(clock) -> None:
     clock(OPEN)
-    devon, _, _ = run(ActionGuidance(), tracker(intent="guidance_not_independently_mobile",
-                                                slots={"area": "devon"}))
-    dudley, _, _ = run(ActionGuidance(), tracker(intent="guidance_not_independently_mobile",
-                                                 slots={"area": "dudley"}))
+    devon, _, _ = await run(
+        ActionGuidance(), tracker(intent="guidance_not_independently_mobile", slots={"area": "devon"})
+    )
+    dudley, _, _ = await run(
+        ActionGuidance(), tracker(intent="guidance_not_independently_mobile", slots={"area": "dudley"})
+    )
     assert "pulling to stand, cruising or walking" in devon
     assert "I don't hold Dudley's own definition" in dudley
 
 
-def test_review_findings_are_the_users_area(clock) -> None:
+async def test_review_findings_are_the_users_area(clock) -> None:
     clock(OPEN)
-    text, _, _ = run(ActionGuidance(), tracker(intent="guidance_review_findings",
-                                               slots={"area": "east_sussex"}))
+    text, _, _ = await run(
+        ActionGuidance(), tracker(intent="guidance_review_findings", slots={"area": "east_sussex"})
+    )
     assert "East Sussex: the 2021 deep dive" in text and "Dudley: " not in text
 
 
-def test_an_area_named_in_the_question_is_used_and_remembered(clock) -> None:
+async def test_an_area_named_in_the_question_is_used_and_remembered(clock) -> None:
     clock(OPEN)
-    text, _, events = run(ActionGuidance(), tracker(
-        text="GP in east sussex here, bruise on a 3 month old", intent="guidance_injury_non_mobile"))
+    text, _, events = await run(
+        ActionGuidance(),
+        tracker(text="GP in east sussex here, bruise on a 3 month old", intent="guidance_injury_non_mobile"),
+    )
     assert "01323 464222" in text and "Devon" not in text.split("Source:")[0]
     assert events[0]["name"] == "area" and events[0]["value"] == "east_sussex"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from rasa_sdk.events import SlotSet
 
 from actions.routing import ActionGiveContacts, ActionRouteConcern, ActionSetArea
-from tests.actions.conftest import CLOSED, OPEN, run, tracker
+from tests.actions.conftest import CLOSED, OPEN, responses, run, tracker
 
 AREAS = {
     "devon": ("0345 155 1071", "0345 6000 388", "dcfp.org.uk"),
@@ -15,22 +16,22 @@ AREAS = {
 
 
 @pytest.mark.parametrize("area", AREAS)
-def test_immediate_danger_says_999_first(clock, area: str) -> None:
+async def test_immediate_danger_says_999_first(clock, area: str) -> None:
     clock(OPEN)
-    text, _, events = run(
+    text, _, events = await run(
         ActionRouteConcern(),
         tracker(slots={"area": area, "immediate_danger": True, "significant_harm": True}),
     )
     assert text.startswith("Call 999 now")
     assert AREAS[area][0] in text
     # The triage answers are cleared so the next concern starts afresh.
-    assert {"event": "slot", "timestamp": None, "name": "immediate_danger", "value": None} in events
+    assert SlotSet("immediate_danger", None) in events and SlotSet("significant_harm", None) in events
 
 
 @pytest.mark.parametrize("area", AREAS)
-def test_significant_harm_in_hours_gives_the_daytime_line(clock, area: str) -> None:
+async def test_significant_harm_in_hours_gives_the_daytime_line(clock, area: str) -> None:
     clock(OPEN)
-    text, _, _ = run(
+    text, _, _ = await run(
         ActionRouteConcern(),
         tracker(slots={"area": area, "immediate_danger": False, "significant_harm": True}),
     )
@@ -42,9 +43,9 @@ def test_significant_harm_in_hours_gives_the_daytime_line(clock, area: str) -> N
 
 
 @pytest.mark.parametrize("area", AREAS)
-def test_significant_harm_out_of_hours_gives_the_out_of_hours_line(clock, area: str) -> None:
+async def test_significant_harm_out_of_hours_gives_the_out_of_hours_line(clock, area: str) -> None:
     clock(CLOSED)
-    text, _, _ = run(
+    text, _, _ = await run(
         ActionRouteConcern(),
         tracker(slots={"area": area, "immediate_danger": False, "significant_harm": True}),
     )
@@ -52,65 +53,115 @@ def test_significant_harm_out_of_hours_gives_the_out_of_hours_line(clock, area: 
     assert "closed now" in text and out_of_hours in text
 
 
-def test_devon_says_the_form_must_follow_the_call_within_4_hours(clock) -> None:
+async def test_devon_says_the_form_must_follow_the_call_within_4_hours(clock) -> None:
     clock(OPEN)
-    text, _, _ = run(ActionRouteConcern(), tracker(slots={"area": "devon", "significant_harm": True,
-                                                          "immediate_danger": False}))
+    text, _, _ = await run(
+        ActionRouteConcern(),
+        tracker(slots={"area": "devon", "significant_harm": True, "immediate_danger": False}),
+    )
     assert "within 4 hours" in text
 
 
-def test_east_sussex_says_to_call_the_family_social_worker_first(clock) -> None:
+async def test_east_sussex_says_to_call_the_family_social_worker_first(clock) -> None:
     clock(OPEN)
-    text, _, _ = run(ActionRouteConcern(), tracker(slots={"area": "east_sussex",
-                                                          "significant_harm": True,
-                                                          "immediate_danger": False}))
+    text, _, _ = await run(
+        ActionRouteConcern(),
+        tracker(slots={"area": "east_sussex", "significant_harm": True, "immediate_danger": False}),
+    )
     assert "already has a social worker" in text
 
 
 @pytest.mark.parametrize("area", AREAS)
-def test_lower_concerns_go_to_the_online_form(clock, area: str) -> None:
+async def test_lower_concerns_go_to_the_online_form(clock, area: str) -> None:
     clock(OPEN)
-    text, _, _ = run(ActionRouteConcern(), tracker(slots={"area": area, "immediate_danger": False,
-                                                          "significant_harm": False}))
+    text, _, _ = await run(
+        ActionRouteConcern(),
+        tracker(slots={"area": area, "immediate_danger": False, "significant_harm": False}),
+    )
     assert text.startswith("Complete the")
     assert AREAS[area][2] in text
     assert "safeguarding lead" in text
 
 
-def test_no_area_means_devon(clock) -> None:
+async def test_no_area_means_devon(clock) -> None:
     clock(OPEN)
-    text, _, _ = run(ActionRouteConcern(), tracker(slots={"significant_harm": True,
-                                                          "immediate_danger": False}))
+    text, _, _ = await run(
+        ActionRouteConcern(), tracker(slots={"significant_harm": True, "immediate_danger": False})
+    )
     assert "0345 155 1071" in text
 
 
 @pytest.mark.parametrize("area", AREAS)
-def test_contacts_at_once(clock, area: str) -> None:
+async def test_contacts_at_once(clock, area: str) -> None:
     clock(CLOSED)
-    text, _, _ = run(ActionGiveContacts(), tracker(slots={"area": area}))
+    text, _, _ = await run(ActionGiveContacts(), tracker(slots={"area": area}))
     for part in AREAS[area]:
         assert part in text
     assert "(closed now)" in text and "999" in text
 
 
-def test_naming_an_area_remembers_it() -> None:
-    text, _, events = run(ActionSetArea(), tracker(text="i'm a health visitor in Dudley"))
+async def test_naming_an_area_remembers_it() -> None:
+    text, _, events = await run(ActionSetArea(), tracker(text="i'm a health visitor in Dudley"))
     assert "Dudley" in text and "0300 555 0050" in text
     assert events[0]["name"] == "area" and events[0]["value"] == "dudley"
 
 
-def test_an_unknown_area_gets_the_supported_list_and_keeps_the_old_one() -> None:
-    text, messages, events = run(ActionSetArea(), tracker(text="i work in Leeds",
-                                                         slots={"area": "east_sussex"}))
+async def test_an_unknown_area_gets_the_supported_list_and_keeps_the_old_one() -> None:
+    text, messages, events = await run(
+        ActionSetArea(), tracker(text="i work in Leeds", slots={"area": "east_sussex"})
+    )
     assert "Devon, Dudley, East Sussex" in text and "keep using East Sussex" in text
     assert [b["title"] for b in messages[0]["buttons"]] == ["Devon", "Dudley", "East Sussex"]
     assert events == []
 
 
-def test_a_failure_still_gives_999_and_the_area_number(monkeypatch) -> None:
+async def test_a_failure_still_gives_999_and_the_area_number(monkeypatch) -> None:
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("actions.routing.route_text", broken)
-    text, _, _ = run(ActionRouteConcern(), tracker(slots={"area": "dudley", "significant_harm": True}))
+    monkeypatch.setattr("actions.routing.phone_response", broken)
+    text, _, _ = await run(ActionRouteConcern(), tracker(slots={"area": "dudley", "significant_harm": True}))
     assert "call 999" in text and "0300 555 0050" in text
+
+
+@pytest.mark.parametrize(
+    ("answers", "moment", "said"),
+    [
+        (
+            {"immediate_danger": True, "significant_harm": True},
+            OPEN,
+            ["utter_route_emergency", "utter_phone_open"],
+        ),
+        (
+            {"immediate_danger": True, "significant_harm": True},
+            CLOSED,
+            ["utter_route_emergency", "utter_phone_closed"],
+        ),
+        (
+            {"immediate_danger": False, "significant_harm": True},
+            OPEN,
+            ["utter_phone_open", "utter_have_ready"],
+        ),
+        (
+            {"immediate_danger": False, "significant_harm": True},
+            CLOSED,
+            ["utter_phone_closed", "utter_have_ready"],
+        ),
+        ({"immediate_danger": False, "significant_harm": False}, OPEN, ["utter_route_form"]),
+    ],
+)
+async def test_each_route_is_said_by_its_responses_in_order(clock, answers, moment, said) -> None:
+    clock(moment)
+    _, messages, _ = await run(ActionRouteConcern(), tracker(slots={"area": "devon", **answers}))
+    assert responses(messages) == said
+    # Every reply that names a line names Devon's.
+    lines = [m["daytime_line"] for m in messages if "daytime_line" in m]
+    assert lines and set(lines) == {"0345 155 1071"}
+
+
+async def test_the_area_is_remembered_when_a_message_names_it(clock) -> None:
+    clock(OPEN)
+    _, messages, events = await run(ActionGiveContacts(), tracker(text="SW in dudley, who do i call"))
+    assert responses(messages) == ["utter_contacts_open"]
+    assert messages[0]["area_name"] == "Dudley"
+    assert events == [SlotSet("area", "dudley")]
