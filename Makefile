@@ -81,8 +81,11 @@ nlu-eval: build
 	@$(PYTHON) -c "import json; r=json.load(open('results/nlu/intent_report.json')); \
 		print('intent macro F1 (5-fold):', round(r['macro avg']['f1-score'], 3))"
 
+# Lint, format and types: `ruff format bot actions tests tools` fixes the format.
 lint: install
 	$(PYTHON) -m ruff check bot actions tests tools
+	$(PYTHON) -m ruff format --check bot actions tests tools
+	$(PYTHON) -m mypy
 
 # Refresh constraints.txt from the current venv after changing requirements.txt on purpose.
 lock: install

@@ -69,7 +69,8 @@ def test_no_blind_message_appears_anywhere_in_data(name: str) -> None:
     measured += [c["turns"][-1] for c in round_.conversations]
     # One- and two-word greetings ("hi", "good morning") are everyone's words, not a copied phrase.
     found = [
-        text for text in measured
+        text
+        for text in measured
         if (len(words(text).split()) > 2 and words(text) in lines)
         or (len(words(text).split()) >= 6 and words(text) in content)
     ]

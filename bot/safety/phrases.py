@@ -83,8 +83,10 @@ class Phrase:
         atoms = self.items[0].choices
         if any(atom.kind == "concept" or len(atom.words) != 1 for atom in atoms):
             return None
-        return (frozenset(a.words[0] for a in atoms if a.kind == "lemma"),
-                frozenset(a.words[0] for a in atoms if a.kind == "exact"))
+        return (
+            frozenset(a.words[0] for a in atoms if a.kind == "lemma"),
+            frozenset(a.words[0] for a in atoms if a.kind == "exact"),
+        )
 
 
 class PhraseSyntaxError(RulebookError):
@@ -122,7 +124,7 @@ class PhraseParser:
             found = re.match(r"[^\s()]+" if top else r"[^\s()|]+", text)
             assert found, text  # the text is not empty and does not start with a bracket
             chunk = found.group(0)
-            text = text[len(chunk):]
+            text = text[len(chunk) :]
             items.append(Gap() if chunk == GAP else self._word(chunk, phrase))
 
     def _options(self, text: str, phrase: str) -> tuple[tuple[Sequence, ...], str]:
@@ -257,7 +259,6 @@ def _starter(sequence: Sequence) -> _Starter:
     return _Starter(frozenset(), frozenset(), frozenset(), True)
 
 
-
 class PhraseFinder:
     """Finds where phrases (and the concepts they name) occur in a message."""
 
@@ -299,7 +300,9 @@ class PhraseFinder:
         stops = {SENTENCE_END, ","} | NEGATIONS
         skippable = [lemma not in stops for lemma in lemmas]
         text = _Text(
-            lemmas, lowers, skippable,
+            lemmas,
+            lowers,
+            skippable,
             [ok and lemma not in self._never_skip for ok, lemma in zip(skippable, lemmas, strict=True)],
         )
         # Everyday phrases may overlap ("baby blues", "the baby blues hit me"): all are found
@@ -407,7 +410,7 @@ def _item_ends(
             length = len(atom.words)
             # Everyday phrases' words count for exceptions only ("the baby blues hit me").
             hidden = not exception and text.hidden_at(position, length)
-            if tuple(words[position:position + length]) == atom.words and not hidden:
+            if tuple(words[position : position + length]) == atom.words and not hidden:
                 ends.add(position + length)
         return ends
     assert isinstance(item, Group)

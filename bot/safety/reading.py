@@ -18,27 +18,76 @@ from bot.safety.rulebook import MEASURES
 
 # Written forms of "not" and of shortened verbs, so "isnt", "isn't" and "is not" read the same.
 CONTRACTIONS = {
-    "n't": "not", "nt": "not",
-    "'m": "be", "m": "be", "'re": "be", "re": "be",
-    "'ve": "have", "ve": "have", "'ll": "will", "ll": "will", "'d": "would", "d": "would",
-    "'s": "be", "s": "be", "ca": "can", "wo": "will", "ai": "be",
+    "n't": "not",
+    "nt": "not",
+    "'m": "be",
+    "m": "be",
+    "'re": "be",
+    "re": "be",
+    "'ve": "have",
+    "ve": "have",
+    "'ll": "will",
+    "ll": "will",
+    "'d": "would",
+    "d": "would",
+    "'s": "be",
+    "s": "be",
+    "ca": "can",
+    "wo": "will",
+    "ai": "be",
 }
 # Where a sentence ends (. ! ? ; or a new line): words either side are never read as one finding.
 SENTENCE_END = MEASURES["<sentence end>"]
 # Where "not" stops applying: "not breathing and floppy" does not mean "not floppy".
-CLAUSE_BREAKS = frozenset({
-    SENTENCE_END, ",", "but", "and", "though", "although", "however", "so", "because", "cause",
-    "cos", "coz", "then", "now", "he", "she", "they", "it", "i", "you", "we",
-})
+CLAUSE_BREAKS = frozenset(
+    {
+        SENTENCE_END,
+        ",",
+        "but",
+        "and",
+        "though",
+        "although",
+        "however",
+        "so",
+        "because",
+        "cause",
+        "cos",
+        "coz",
+        "then",
+        "now",
+        "he",
+        "she",
+        "they",
+        "it",
+        "i",
+        "you",
+        "we",
+    }
+)
 NEGATIONS = frozenset({"not", "no", "never", "without", "nothing", "none", "nor", "neither"})
 
 _REPEATS = re.compile(r"([a-z])\1{2,}")
 _SENTENCE_MARKS = re.compile(r"[.!?;\n]+(?=\s|$)|[!?;\n]+")
 _NOT_A_WORD = re.compile(r"[^\w'\s,]+")
 _WORD_NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "several": 3, "loads of": 5,
-    "lots of": 5, "many": 5,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "several": 3,
+    "loads of": 5,
+    "lots of": 5,
+    "many": 5,
 }
 _NUMBER = r"(\d{1,3}|" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")"
 _AGE = re.compile(
@@ -77,8 +126,9 @@ def _number(word: str) -> int:
 def _age(match: re.Match[str], text: str) -> str:
     amount, unit, old = _number(match.group(1)), match.group(2), match.group(3)
     before = text[: match.start()]
-    if not old and (_DURATION_BEFORE.search(before) or re.match(r"\s*(ago|now|later)\b",
-                                                                text[match.end():])):
+    if not old and (
+        _DURATION_BEFORE.search(before) or re.match(r"\s*(ago|now|later)\b", text[match.end() :])
+    ):
         return match.group(0)
     if match.group(1) in ("a", "an") and not old:
         return match.group(0)
@@ -177,7 +227,6 @@ class Reader:
             if one_slip_apart(word, keyword):
                 return keyword
         return word
-
 
 
 def one_slip_apart(a: str, b: str) -> bool:

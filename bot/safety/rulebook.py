@@ -49,9 +49,7 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf")
-)
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|false)$"), list("tf"))
 _RULE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -246,6 +244,7 @@ def _concepts(raw: Any, file: str) -> dict[str, Concept]:
 
 def _check_references(book: Rulebook) -> None:
     """Every concept a phrase names exists, and no concept is defined through itself."""
+
     def check(phrases: Iterable[str], where: str) -> None:
         for phrase in phrases:
             for name in concept_names_in(phrase):
@@ -267,8 +266,9 @@ def _check_references(book: Rulebook) -> None:
 
     def visit(name: str, path: tuple[str, ...]) -> None:
         if name in path:
-            raise RulebookError(f"{WORDS_FILE}: concept {name} is defined through itself "
-                                f"({' -> '.join(path + (name,))})")
+            raise RulebookError(
+                f"{WORDS_FILE}: concept {name} is defined through itself ({' -> '.join(path + (name,))})"
+            )
         for word in book.concepts[name].words:
             for inner in concept_names_in(word):
                 visit(inner, path + (name,))

@@ -169,9 +169,12 @@ class Result:
                 good = sum(self.right(i, r) for i, r in items)
                 lines.append(f"  {name:24} {good:4}/{len(items):<4} {good / len(items):6.1%}")
         misses = [(i, r) for i, r in self.labelled() if not self.right(i, r)]
-        lines.append("\nwhat the misses got: " + ", ".join(
-            f"{k}={v}" for k, v in Counter(f"{i['tier']}->{r.tier}" for i, r in misses).most_common()
-        ))
+        lines.append(
+            "\nwhat the misses got: "
+            + ", ".join(
+                f"{k}={v}" for k, v in Counter(f"{i['tier']}->{r.tier}" for i, r in misses).most_common()
+            )
+        )
         lines.append("\nmisses:")
         for item, reply in misses:
             text = item.get("text") or " | ".join(item["turns"])
@@ -204,6 +207,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         bot = start_bot(Path(tmp))
         try:
+
             def say(turns: list[str]) -> list[str]:
                 conversation = Conversation(bot)
                 replies: list[str] = []

@@ -41,8 +41,11 @@ def test_there_are_two_blind_rounds_of_the_size_the_issue_asks() -> None:
 
 def test_every_emergency_gets_999_in_the_first_reply(result: Result) -> None:
     ok, total = result.emergency_with_999()
-    missed = [i.get("text") or i["turns"] for i, r in result.labelled()
-              if i["tier"] == "emergency" and not r.has_999]
+    missed = [
+        i.get("text") or i["turns"]
+        for i, r in result.labelled()
+        if i["tier"] == "emergency" and not r.has_999
+    ]
     assert ok == total, missed
 
 
