@@ -93,6 +93,8 @@ class Round:
     danger: list[dict]
     calm: list[dict]
     conversations: list[dict]
+    # A round nobody has tuned on yet: its first figures, as a floor (see round3/fresh.yml).
+    fresh: dict[str, float] | None = None
 
     @classmethod
     def load(cls, name: str) -> Round:
@@ -101,11 +103,13 @@ class Round:
         def read(file: str, key: str) -> list[dict]:
             return yaml.safe_load((folder / file).read_text(encoding="utf-8"))[key]
 
+        fresh = folder / "fresh.yml"
         return cls(
             name,
             read("danger.yml", "messages"),
             read("calm.yml", "messages"),
             read("conversations.yml", "conversations"),
+            yaml.safe_load(fresh.read_text(encoding="utf-8")) if fresh.exists() else None,
         )
 
     def all_texts(self) -> list[str]:
