@@ -85,7 +85,7 @@ class SafetyNet:
         written = [w for concept in book.concepts.values() for w in concept.words]
         written += [p for rule in book.rules for alt in rule.match for p in alt.phrases]
         written += [p for rule in book.rules for p in rule.unless]
-        written += list(book.not_a_report) + list(book.everyday)
+        written += list(book.not_a_report) + list(book.everyday) + list(book.no_case)
         keywords = set().union(*(words_of(spelling.parse(phrase)) for phrase in written))
         self._reader = Reader(nlp, book.misspellings, keywords, known_words, book.real_words)
         parser = PhraseParser(self._reader, book.concepts)
@@ -117,6 +117,7 @@ class SafetyNet:
             for phrase in phrases
         }
         self._exceptions["*"] = [parser.parse(phrase) for phrase in book.not_a_report]
+        self._exceptions["**"] = [parser.parse(phrase) for phrase in book.no_case]
 
     @classmethod
     def from_paths(cls, spacy_model: Path, rules_dir: Path) -> SafetyNet:
@@ -159,6 +160,8 @@ class SafetyNet:
                     for end in ends:
                         if name == "*":  # talking about danger: the whole clause is not a report
                             excluded[name].append(_clause_around(doc, start, end))
+                        elif name == "**":  # no child, case or incident: nothing is a report
+                            excluded["*"].append((0, len(doc)))
                         else:
                             excluded[name].append((start, end))
         # Everyday phrases hide only the words inside them ("a bit" hides "bit", not "a bit darker").

@@ -111,6 +111,9 @@ class Rulebook:
     not_a_report: tuple[str, ...]
     # Everyday phrases that look like danger ("baby monitor", "a bit"): their words never count.
     everyday: tuple[str, ...] = ()
+    # The writer says there is no child, case or incident ("no child involved, just the policy"):
+    # nothing in the message counts.
+    no_case: tuple[str, ...] = ()
 
     def rule(self, name: str) -> Rule:
         return next(rule for rule in self.rules if rule.name == name)
@@ -131,10 +134,12 @@ def load_rulebook(folder: Path) -> Rulebook:
 
     not_a_report: tuple[str, ...] = ()
     everyday: tuple[str, ...] = ()
+    no_case: tuple[str, ...] = ()
     if (folder / NOT_A_REPORT_FILE).exists():
-        content = _read(folder / NOT_A_REPORT_FILE, {"talking_about", "everyday"})
+        content = _read(folder / NOT_A_REPORT_FILE, {"talking_about", "everyday", "no_case"})
         not_a_report = _strings(content.get("talking_about") or [], f"{NOT_A_REPORT_FILE}: talking_about")
         everyday = _strings(content.get("everyday") or [], f"{NOT_A_REPORT_FILE}: everyday")
+        no_case = _strings(content.get("no_case") or [], f"{NOT_A_REPORT_FILE}: no_case")
 
     rules: list[Rule] = []
     for path in sorted(folder.glob("*.yml")):
@@ -147,7 +152,7 @@ def load_rulebook(folder: Path) -> Rulebook:
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise RulebookError(f"rule names used twice: {', '.join(repeated)}")
-    book = Rulebook(concepts, tuple(rules), misspellings, real_words, not_a_report, everyday)
+    book = Rulebook(concepts, tuple(rules), misspellings, real_words, not_a_report, everyday, no_case)
     _check_references(book)
     return book
 
@@ -262,7 +267,7 @@ def _check_references(book: Rulebook) -> None:
     for rule in book.rules:
         check([p for alt in rule.match for p in alt.phrases], f"{rule.source}: rule {rule.name!r}")
         check(rule.unless, f"{rule.source}: rule {rule.name!r}")
-    check(book.not_a_report + book.everyday, NOT_A_REPORT_FILE)
+    check(book.not_a_report + book.everyday + book.no_case, NOT_A_REPORT_FILE)
 
     def visit(name: str, path: tuple[str, ...]) -> None:
         if name in path:
