@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -93,8 +94,8 @@ class Round:
     danger: list[dict]
     calm: list[dict]
     conversations: list[dict]
-    # A round nobody has tuned on yet: its first figures, as a floor (see round3/fresh.yml).
-    fresh: dict[str, float] | None = None
+    # A round not brought to the targets: its measured counts, as a floor (floor.yml).
+    floor: dict[str, Any] | None = None
 
     @classmethod
     def load(cls, name: str) -> Round:
@@ -103,13 +104,13 @@ class Round:
         def read(file: str, key: str) -> list[dict]:
             return yaml.safe_load((folder / file).read_text(encoding="utf-8"))[key]
 
-        fresh = folder / "fresh.yml"
+        floor = folder / "floor.yml"
         return cls(
             name,
             read("danger.yml", "messages"),
             read("calm.yml", "messages"),
             read("conversations.yml", "conversations"),
-            yaml.safe_load(fresh.read_text(encoding="utf-8")) if fresh.exists() else None,
+            yaml.safe_load(floor.read_text(encoding="utf-8")) if floor.exists() else None,
         )
 
     def all_texts(self) -> list[str]:
