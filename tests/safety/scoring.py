@@ -203,27 +203,32 @@ def evaluate(round_: Round, say: Callable[[list[str]], list[str]], openings: dic
     return result
 
 
+def measure(name: str, bot: Any) -> Result:
+    """Play every item of a round to the running bot, each as a new conversation."""
+    from tests.conftest import Conversation
+
+    def say(turns: list[str]) -> list[str]:
+        conversation = Conversation(bot)
+        replies: list[str] = []
+        for turn in turns:
+            replies = conversation.say(turn)
+        return replies
+
+    return evaluate(Round.load(name), say, response_openings())
+
+
 def main(argv: list[str]) -> int:
     """Start the trained bot and print the report for the named rounds (default: all)."""
     import tempfile
 
-    from tests.conftest import Conversation, start_bot
+    from tests.conftest import start_bot
 
     with tempfile.TemporaryDirectory() as tmp:
         bot = start_bot(Path(tmp))
         try:
-
-            def say(turns: list[str]) -> list[str]:
-                conversation = Conversation(bot)
-                replies: list[str] = []
-                for turn in turns:
-                    replies = conversation.say(turn)
-                return replies
-
-            openings = response_openings()
             for name in argv or available_rounds():
                 print(f"=== {name} ===")
-                print(evaluate(Round.load(name), say, openings).report())
+                print(measure(name, bot).report())
         finally:
             bot.stop()
     return 0

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Conversation
-from tests.safety.scoring import Result, Round, available_rounds, evaluate, response_openings
+from tests.safety import scoring
+from tests.safety.scoring import Result, Round, available_rounds
 
 ROUNDS = available_rounds()
 TUNED = [name for name in ROUNDS if Round.load(name).floor is None]
@@ -24,14 +24,7 @@ FLOORED = [name for name in ROUNDS if Round.load(name).floor is not None]
 
 
 def measure(name: str, bot) -> Result:
-    def say(turns: list[str]) -> list[str]:
-        conversation = Conversation(bot)
-        replies: list[str] = []
-        for turn in turns:
-            replies = conversation.say(turn)
-        return replies
-
-    outcome = evaluate(Round.load(name), say, response_openings())
+    outcome = scoring.measure(name, bot)
     print(f"\n{name}: {outcome.summary()}")
     return outcome
 
