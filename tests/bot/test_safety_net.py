@@ -64,6 +64,16 @@ def decision(net: SafetyNet, text: str, unsure: bool = False) -> tuple[str, str]
         ("at the end of my tether, the crying never stops", "breaking_point", "cannot_cope"),
         ("something's not right with my baby", "safety_check", "unclear"),
         ("my partner is really rough with the baby", "safety_check", "unclear"),
+        # Said without "to", as people with little English write it.
+        ("i want die, every day same", "parent_crisis", "self"),
+        ("my girlfriend say she want die since the birth", "parent_crisis", "someone_else"),
+        ("if she screams again tonight i think i'll shake her", "breaking_point", "urge"),
+        ("i keep frightening myself with how angry i get", "breaking_point", "cannot_cope"),
+        # A worried question about a sign: one safety question, not silence.
+        ("he has spots on his tummy and feels a bit warm, should i worry", "safety_check", "unclear"),
+        ("is it alright that she's been so dozy since lunch", "urgent_health", "unwell"),
+        # A drunk carer is still read, while "drinking her milk" is not drink.
+        ("her dad is drunk and won't give me the baby", "emergency", "threat"),
     ],
 )
 def test_each_tier_and_wording(net: SafetyNet, text: str, tier: str, concern: str) -> None:
@@ -92,6 +102,17 @@ def test_the_most_urgent_tier_wins(net: SafetyNet) -> None:
         "what are the signs of a fit",
         "this teething is killing me",
         "i had a drink of water when i walked away",
+        # Everyday words that share danger words (the writer's own body, things, play, sayings).
+        "she's drinking her milk well and plenty of wet nappies",
+        "the steam from a shower helps his blocked nose",
+        "my c-section scar is a bit bruised still",
+        "i tripped over the step and hurt my ankle, the baby was asleep upstairs",
+        "I'm at breaking point with this printer",
+        "the baby keeps yanking my glasses off",
+        "i want to squeeze her chubby cheeks all day",
+        "cabin fever is real with a newborn in january",
+        "my dad had epilepsy when he was young, is it passed on",
+        "this fan keeps him awake, should i turn it off",
         "",
         "😭😭😭",
     ],
