@@ -6,8 +6,8 @@ then used to improve the rules until the issue's targets held on them: 999 in th
 every emergency, the right tier (or a more urgent one) for at least 98% of danger messages, never
 "didn't understand" for danger, and a safety reply to at most 2% of calm messages.
 
-A round with `floor.yml` is not at those targets: rounds 3 and 4 were each measured untouched and
-then partly tuned on; round 5 has never been tuned on and is the honest measure of phrasing nobody
+A round with `floor.yml` is not at those targets: rounds 3 to 6 were each measured untouched and
+then partly tuned on; round 7 has never been tuned on and is the honest measure of phrasing nobody
 wrote rules for. None may fall below the counts in its floor.yml.
 """
 
