@@ -16,6 +16,7 @@ import yaml
 from bot.settings import ROOT
 from tests.conftest import read_lines
 from tests.safety.scoring import Round, available_rounds
+from tests.understanding import scoring as understanding
 
 
 def normalise(text: str) -> str:
@@ -54,24 +55,35 @@ def test_no_test_phrase_is_a_training_example() -> None:
     assert copied == set()
 
 
-@pytest.mark.parametrize("name", available_rounds())
-def test_no_blind_message_appears_anywhere_in_data(name: str) -> None:
-    """No line of data/ is a blind message, and no longer blind message is inside any line."""
+def copied_into_data(measured: list[str]) -> list[str]:
+    """The measured messages that are a line of data/, or (when longer) inside one."""
     lines = {
         words(line.strip().removeprefix("- ").strip("\"'"))
         for path in (ROOT / "data").rglob("*.yml")
         for line in path.read_text(encoding="utf-8").splitlines()
     }
     content = " | ".join(lines)
-    round_ = Round.load(name)
-    # The measured messages: not the greetings that open a blind conversation ("hi", "no").
-    measured = [m["text"] for m in round_.danger + round_.calm]
-    measured += [c["turns"][-1] for c in round_.conversations]
     # One- and two-word greetings ("hi", "good morning") are everyone's words, not a copied phrase.
-    found = [
+    return [
         text
         for text in measured
         if (len(words(text).split()) > 2 and words(text) in lines)
         or (len(words(text).split()) >= 6 and words(text) in content)
     ]
+
+
+@pytest.mark.parametrize("name", available_rounds())
+def test_no_blind_message_appears_anywhere_in_data(name: str) -> None:
+    """No line of data/ is a blind message, and no longer blind message is inside any line."""
+    round_ = Round.load(name)
+    # The measured messages: not the greetings that open a blind conversation ("hi", "no").
+    measured = [m["text"] for m in round_.danger + round_.calm]
+    measured += [c["turns"][-1] for c in round_.conversations]
+    found = copied_into_data(measured)
+    assert found == [], f"{name} messages copied into data/: {found}"
+
+
+@pytest.mark.parametrize("name", understanding.available_rounds())
+def test_no_blind_understanding_message_appears_anywhere_in_data(name: str) -> None:
+    found = copied_into_data(understanding.Round.load(name).all_texts())
     assert found == [], f"{name} messages copied into data/: {found}"
