@@ -20,7 +20,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.areas import Area, now_uk
-from actions.routes import CONCERNED_RESPONSES, FORM, PHONE, area_for, area_values, phone_response
+from actions.routes import (
+    CONCERNED_RESPONSES,
+    FORM,
+    PHONE,
+    area_values,
+    not_held_values,
+    phone_response,
+    where,
+)
 from actions.safe_action import SafeAction
 from bot.settings import DATA
 
@@ -44,9 +52,10 @@ class Guidance:
     checked: str
     route: str
 
-    def values(self, area: Area) -> dict[str, str]:
-        """The variables of `utter_guidance`: the answer, the area's own procedure, the sources."""
-        local = self._local_text(area)
+    def values(self, area: Area | None) -> dict[str, str]:
+        """The variables of `utter_guidance`: the answer, the area's own procedure (none for a
+        place with no partnership here), the sources."""
+        local = self._local_text(area) if area else None
         return {
             "answer": self.answer,
             "local": f"\n\n{local}" if local else "",
@@ -114,8 +123,12 @@ class ActionGuidance(SafeAction):
     ) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         guidance = guidance_by_intent()[str(intent)]  # a rule sends only guidance intents here
-        area, events = area_for(tracker)
+        area, place, events = where(tracker)
         dispatcher.utter_message(response="utter_guidance", **guidance.values(area))
+        if area is None:
+            if guidance.route != "none":
+                dispatcher.utter_message(response="utter_area_not_held", **not_held_values(str(place)))
+            return events
         route = guidance.route_response(area)
         if route:
             dispatcher.utter_message(response=route, **area_values(area))

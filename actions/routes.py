@@ -14,7 +14,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from actions.areas import Area, areas, is_open
+from actions.areas import Area, areas, is_open, national_lines
 
 EMERGENCY, PHONE, FORM = "emergency", "phone", "form"
 
@@ -33,14 +33,44 @@ def choose_route(immediate_danger: Any, significant_harm: Any) -> str:
     return FORM
 
 
-def area_for(tracker: Tracker) -> tuple[Area, list[dict[str, Any]]]:
-    """The area named in this message ("GP in Dudley here..."), else the remembered one, else the
-    default; with the event that remembers a newly named area."""
+def where(tracker: Tracker) -> tuple[Area | None, str | None, list[dict[str, Any]]]:
+    """Where the user works: (a partnership held here, None) or (None, the name of a place with no
+    partnership here, such as "Plymouth"), with the events that remember it for the conversation.
+    A place named in this message wins over one named before; with none named, the default area."""
     directory = areas()
-    named = directory.find_in_text(tracker.latest_message.get("text") or "")
-    if named and named.id != tracker.get_slot("area"):
-        return named, [SlotSet("area", named.id)]
-    return directory.get(tracker.get_slot("area")), []
+    named = directory.place_in_text(tracker.latest_message.get("text") or "")
+    if named is None:
+        # A place named earlier in the conversation ("hi, HV in Plymouth", then "what's the
+        # number?"), the most recent first, even if no action remembered it at the time.
+        for event in reversed(tracker.events[:-1]):
+            if event.get("event") == "user":
+                named = directory.place_in_text(event.get("text") or "")
+                if named is not None:
+                    break
+    remembered_place = tracker.get_slot("place_not_held")
+    if isinstance(named, str):
+        return None, named, [] if named == remembered_place else [SlotSet("place_not_held", named)]
+    if named is not None:
+        events: list[dict[str, Any]] = []
+        if named.id != tracker.get_slot("area"):
+            events.append(SlotSet("area", named.id))
+        if remembered_place:
+            events.append(SlotSet("place_not_held", None))
+        return named, None, events
+    if remembered_place:
+        return None, str(remembered_place), []
+    return directory.get(tracker.get_slot("area")), None, []
+
+
+def not_held_values(place: str) -> dict[str, str]:
+    """The values of `utter_area_not_held`: the place, the partnerships held, the national lines."""
+    lines = national_lines()
+    return {
+        "place": place,
+        "area_names": ", ".join(a.name for a in areas().all),
+        "police_non_emergency": lines["police_non_emergency"],
+        "nspcc_helpline": lines["nspcc_helpline"],
+    }
 
 
 def area_values(area: Area) -> dict[str, str]:

@@ -17,10 +17,11 @@ from actions.routes import (
     CONTACTS_RESPONSES,
     EMERGENCY,
     PHONE,
-    area_for,
     area_values,
     choose_route,
+    not_held_values,
     phone_response,
+    where,
 )
 from actions.safe_action import SafeAction
 
@@ -34,8 +35,15 @@ class ActionRouteConcern(SafeAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        area, events = area_for(tracker)
+        area, place, events = where(tracker)
         route = choose_route(tracker.get_slot("immediate_danger"), tracker.get_slot("significant_harm"))
+        answered = [SlotSet("immediate_danger", None), SlotSet("significant_harm", None)]
+        if area is None:
+            # No partnership here: never another area's numbers, the national route instead.
+            if route == EMERGENCY:
+                dispatcher.utter_message(response="utter_route_emergency")
+            dispatcher.utter_message(response="utter_area_not_held", **not_held_values(str(place)))
+            return events + answered
         values = area_values(area)
         if route == EMERGENCY:
             # 999 on its own first, then who to tell once the child is safe.
@@ -46,7 +54,7 @@ class ActionRouteConcern(SafeAction):
             dispatcher.utter_message(response="utter_have_ready")
         else:
             dispatcher.utter_message(response="utter_route_form", **values)
-        return events + [SlotSet("immediate_danger", None), SlotSet("significant_harm", None)]
+        return events + answered
 
 
 class ActionGiveContacts(SafeAction):
@@ -58,7 +66,10 @@ class ActionGiveContacts(SafeAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        area, events = area_for(tracker)
+        area, place, events = where(tracker)
+        if area is None:
+            dispatcher.utter_message(response="utter_area_not_held", **not_held_values(str(place)))
+            return events
         response = CONTACTS_RESPONSES[is_open(area, now_uk())]
         dispatcher.utter_message(response=response, **area_values(area))
         return events
@@ -74,8 +85,12 @@ class ActionSetArea(SafeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         directory = areas()
-        area = directory.find_in_text(tracker.latest_message.get("text") or "")
-        if area is None:
+        named = directory.place_in_text(tracker.latest_message.get("text") or "")
+        area, place, events = where(tracker)
+        if isinstance(named, str):
+            dispatcher.utter_message(response="utter_area_not_held", **not_held_values(named))
+            return events
+        if named is None:
             dispatcher.utter_message(
                 response="utter_area_unknown",
                 area_names=", ".join(a.name for a in directory.all),
@@ -83,8 +98,8 @@ class ActionSetArea(SafeAction):
                 buttons=[{"title": a.name, "payload": f"I work in {a.name}"} for a in directory.all],
             )
             return []
-        dispatcher.utter_message(response="utter_area_set", **area_values(area))
-        return [SlotSet("area", area.id)]
+        dispatcher.utter_message(response="utter_area_set", **area_values(named))
+        return events
 
 
 class ActionEmergencyRoute(SafeAction):
@@ -96,6 +111,9 @@ class ActionEmergencyRoute(SafeAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        area, events = area_for(tracker)
+        area, place, events = where(tracker)
+        if area is None:
+            dispatcher.utter_message(response="utter_area_not_held", **not_held_values(str(place)))
+            return events
         dispatcher.utter_message(response=phone_response(area, now_uk()), **area_values(area))
         return events

@@ -32,9 +32,16 @@ class AreaFileError(ValueError):
 def load_directory(folder: Path = AREAS_DIR, default_id: str | None = None) -> AreaDirectory:
     """Every partnership file in `folder`, checked, with the default area from the settings."""
     areas: dict[str, Area] = {}
+    elsewhere: tuple[str, ...] = ()
     for path in sorted(folder.glob("*.yml")):
         content = _read(path)
         if content.get("kind") == "national":
+            continue
+        if content.get("kind") == "elsewhere":
+            places = content.get("places")
+            if not isinstance(places, list) or not all(isinstance(p, str) and p.strip() for p in places):
+                raise AreaFileError(f"{path.name}: field 'places' must be a list of place names")
+            elsewhere = tuple(places)
             continue
         area = _parse_area(path, content)
         areas[area.id] = area
@@ -45,7 +52,11 @@ def load_directory(folder: Path = AREAS_DIR, default_id: str | None = None) -> A
         raise AreaFileError(
             f"DEFAULT_AREA={default_id!r} is not one of the areas in data/areas/: {', '.join(sorted(areas))}"
         )
-    return AreaDirectory(areas, default_id)
+    held = {n.lower() for a in areas.values() for n in (a.name, a.id.replace("_", " "), *a.also_called)}
+    clash = sorted(p for p in elsewhere if p.lower() in held)
+    if clash:
+        raise AreaFileError(f"elsewhere.yml: {', '.join(clash)} is also a partnership held here")
+    return AreaDirectory(areas, default_id, elsewhere)
 
 
 @functools.lru_cache(maxsize=1)

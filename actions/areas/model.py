@@ -75,9 +75,11 @@ def _clock(moment: time) -> str:
 class AreaDirectory:
     """Every partnership, by id, and the one used until a user says where they work."""
 
-    def __init__(self, areas: dict[str, Area], default_id: str) -> None:
+    def __init__(self, areas: dict[str, Area], default_id: str, elsewhere: tuple[str, ...] = ()) -> None:
         self._areas = areas
         self.default = areas[default_id]
+        # Places with no partnership here (data/areas/elsewhere.yml), as people write them.
+        self.elsewhere = elsewhere
 
     def get(self, area_id: str | None) -> Area:
         """The area with this id, or the default one."""
@@ -86,6 +88,23 @@ class AreaDirectory:
     @property
     def all(self) -> list[Area]:
         return sorted(self._areas.values(), key=lambda area: area.name)
+
+    def place_in_text(self, text: str) -> Area | str | None:
+        """The place a message names: a partnership held here, or the name of a place that is not
+        ("Plymouth"). The longest name wins, so "Plymouth, Devon" is Plymouth and "East Sussex" is
+        not Sussex."""
+        lowered = " ".join(re.sub(r"[^a-z ]+", " ", text.lower()).split())
+        names: list[tuple[str, Area | str]] = [
+            (name.lower(), area)
+            for area in self._areas.values()
+            for name in (area.name, area.id.replace("_", " "), *area.also_called)
+        ]
+        for place in self.elsewhere:
+            names.append((" ".join(re.sub(r"[^a-z ]+", " ", place.lower()).split()), place))
+        for name, found in sorted(names, key=lambda pair: -len(pair[0])):
+            if re.search(rf"\b{re.escape(name)}\b", lowered):
+                return found
+        return None
 
     def find_in_text(self, text: str) -> Area | None:
         """The area a message names ("I'm in Dudley", "east sussex"), longest name first."""

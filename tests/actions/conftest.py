@@ -23,7 +23,13 @@ def tracker(text: str = "", intent: str = "", slots: dict[str, Any] | None = Non
     return Tracker.from_dict(
         {
             "sender_id": "test",
-            "slots": {"area": None, "immediate_danger": None, "significant_harm": None, **(slots or {})},
+            "slots": {
+                "area": None,
+                "place_not_held": None,
+                "immediate_danger": None,
+                "significant_harm": None,
+                **(slots or {}),
+            },
             "latest_message": {"text": text, "intent": {"name": intent, "confidence": 1.0}},
             "events": [],
             "latest_action_name": "action_listen",

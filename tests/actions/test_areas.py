@@ -61,6 +61,32 @@ def test_areas_are_found_in_what_people_type(directory: AreaDirectory) -> None:
     assert directory.find_in_text("i'm in leeds") is None
 
 
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("HV in Exeter", "devon"),
+        ("plymouth, devon", "Plymouth"),  # the longer name is the more precise: Plymouth is not Devon
+        ("I'm in Torquay", "Torquay"),
+        ("we're east sussex", "east_sussex"),
+        ("SW in west sussex", "West Sussex"),
+        ("Stourbridge office", "dudley"),
+        ("Sandwell MASH", "Sandwell"),
+        ("no place at all", None),
+    ],
+)
+def test_a_place_is_a_partnership_held_here_or_named_as_not_held(
+    directory: AreaDirectory, text, place
+) -> None:
+    found = directory.place_in_text(text)
+    assert (found.id if hasattr(found, "id") else found) == place
+
+
+def test_a_place_listed_both_as_held_and_not_held_is_refused(tmp_path: Path) -> None:
+    folder = broken_copy(tmp_path, "also_called: [devon county,", "also_called: [plymouth, devon county,")
+    with pytest.raises(AreaFileError, match="Plymouth is also a partnership held here"):
+        load_directory(folder, "devon")
+
+
 def test_unknown_area_falls_back_to_the_default(directory: AreaDirectory) -> None:
     assert directory.get("leeds").id == "devon"
     assert directory.get(None).id == "devon"

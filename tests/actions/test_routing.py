@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.events import SlotSet
 
-from actions.routing import ActionGiveContacts, ActionRouteConcern, ActionSetArea
+from actions.routing import ActionEmergencyRoute, ActionGiveContacts, ActionRouteConcern, ActionSetArea
 from tests.actions.conftest import CLOSED, OPEN, responses, run, tracker
 
 AREAS = {
@@ -106,9 +106,9 @@ async def test_naming_an_area_remembers_it() -> None:
     assert events[0]["name"] == "area" and events[0]["value"] == "dudley"
 
 
-async def test_an_unknown_area_gets_the_supported_list_and_keeps_the_old_one() -> None:
+async def test_an_unrecognised_place_gets_the_supported_list_and_keeps_the_old_one() -> None:
     text, messages, events = await run(
-        ActionSetArea(), tracker(text="i work in Leeds", slots={"area": "east_sussex"})
+        ActionSetArea(), tracker(text="i work in Narnia", slots={"area": "east_sussex"})
     )
     assert "Devon, Dudley, East Sussex" in text and "keep using East Sussex" in text
     assert [b["title"] for b in messages[0]["buttons"]] == ["Devon", "Dudley", "East Sussex"]
@@ -165,3 +165,71 @@ async def test_the_area_is_remembered_when_a_message_names_it(clock) -> None:
     assert responses(messages) == ["utter_contacts_open"]
     assert messages[0]["area_name"] == "Dudley"
     assert events == [SlotSet("area", "dudley")]
+
+
+NUMBERS_HELD = [
+    "0345 155 1071",
+    "0345 6000 388",
+    "01323 464222",
+    "01273 335905",
+    "0300 555 0050",
+    "0300 555 8574",
+]
+
+
+@pytest.mark.parametrize(
+    "text", ["i work in Leeds", "HV in plymouth, devon", "we're a torbay team", "Brighton and Hove SW"]
+)
+async def test_a_place_with_no_partnership_here_is_named_and_given_the_national_route(text: str) -> None:
+    said, messages, events = await run(ActionSetArea(), tracker(text=text, slots={"area": "devon"}))
+    assert responses(messages) == ["utter_area_not_held"]
+    assert "I don't have contacts for" in said and "gov.uk/report-child-abuse-to-local-council" in said
+    assert "999" in said and "101" in said and "0808 800 5000" in said
+    assert not any(number in said for number in NUMBERS_HELD)
+    assert [e for e in events if e["name"] == "place_not_held"][0]["value"] == messages[0]["place"]
+
+
+@pytest.mark.parametrize("moment", [OPEN, CLOSED])
+async def test_routes_for_a_place_not_held_never_give_another_areas_numbers(clock, moment) -> None:
+    clock(moment)
+    remembered = {"area": "devon", "place_not_held": "Cornwall"}
+    for action, slots in [
+        (ActionGiveContacts(), remembered),
+        (ActionRouteConcern(), {**remembered, "immediate_danger": False, "significant_harm": True}),
+        (ActionRouteConcern(), {**remembered, "immediate_danger": False, "significant_harm": False}),
+        (ActionEmergencyRoute(), remembered),
+    ]:
+        said, messages, _ = await run(action, tracker(text="what number do i ring", slots=slots))
+        assert responses(messages) == ["utter_area_not_held"], action.name()
+        assert "Cornwall" in said and not any(number in said for number in NUMBERS_HELD)
+    # 999 still comes first when the child is in immediate danger.
+    _, messages, _ = await run(
+        ActionRouteConcern(),
+        tracker(slots={**remembered, "immediate_danger": True, "significant_harm": True}),
+    )
+    assert responses(messages) == ["utter_route_emergency", "utter_area_not_held"]
+
+
+async def test_naming_a_partnership_after_a_place_not_held_switches_back(clock) -> None:
+    clock(OPEN)
+    _, messages, events = await run(
+        ActionGiveContacts(),
+        tracker(text="sorry, i meant I'm in Eastbourne", slots={"place_not_held": "Leeds"}),
+    )
+    assert responses(messages) == ["utter_contacts_open"] and messages[0]["area_name"] == "East Sussex"
+    assert SlotSet("area", "east_sussex") in events and SlotSet("place_not_held", None) in events
+
+
+async def test_a_place_named_earlier_in_the_conversation_is_used(clock) -> None:
+    clock(OPEN)
+    earlier = tracker(text="whats the front door number")
+    earlier.events = [
+        {"event": "user", "text": "hi im a HV in plymouth"},
+        {"event": "bot", "text": "Hello."},
+        {"event": "user", "text": "whats the front door number"},
+    ]
+    said, messages, _ = await run(ActionGiveContacts(), earlier)
+    assert responses(messages) == ["utter_area_not_held"] and "Plymouth" in said
+    earlier.events.insert(2, {"event": "user", "text": "sorry, I meant Dudley"})
+    _, messages, _ = await run(ActionGiveContacts(), earlier)
+    assert messages[0]["area_name"] == "Dudley"
