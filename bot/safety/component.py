@@ -112,7 +112,7 @@ class SafetyNetClassifier(GraphComponent, IntentClassifier):
             finding = assessment.if_unsure or Finding(CHECK, "classifier_only", UNCLEAR)
         if finding is None:
             return
-        _set_intent(message, finding.tier)
+        set_intent(message, finding.tier)
         entities = [_entity(CONCERN_ENTITY, finding.concern)]
         if PROFESSIONAL_CONCEPT in assessment.concepts:
             entities.append(_entity(ROLE_ENTITY, "professional"))
@@ -121,7 +121,7 @@ class SafetyNetClassifier(GraphComponent, IntentClassifier):
         logger.info("Safety rule %s fired (%s).", finding.rule, finding.tier)
 
 
-def _set_intent(message: Message, name: str) -> None:
+def set_intent(message: Message, name: str) -> None:
     top = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: 1.0}
     ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name]
     message.set(INTENT, top, add_to_output=True)
