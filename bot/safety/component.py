@@ -72,7 +72,15 @@ class SafetyNetClassifier(GraphComponent, IntentClassifier):
             SPACY_MODEL_KEY: "build/spacy_en",
             # Folder of rule files; read when the model loads: edits need a restart, not training.
             RULES_KEY: "data/safety",
-            NOT_UNDERSTOOD_KEY: [DEFAULT_NLU_FALLBACK_INTENT_NAME, "out_of_scope"],
+            # Replies that say "not here": a message touching danger gets the safety question
+            # instead (a worried "she's feeding less, is that a problem?" is not an everyday
+            # question to send to the health visitor).
+            NOT_UNDERSTOOD_KEY: [
+                DEFAULT_NLU_FALLBACK_INTENT_NAME,
+                "out_of_scope",
+                "ask_everyday_baby",
+                "ask_other_service",
+            ],
         }
 
     def __init__(self, config: dict[str, Any], safety_net: SafetyNet) -> None:

@@ -126,7 +126,7 @@ def _area_numbers() -> dict[str, set[str]]:
     numbers: dict[str, set[str]] = {}
     for path in sorted((ROOT / "data" / "areas").glob("*.yml")):
         content = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if content.get("kind") == "national":
+        if content.get("kind") in ("national", "elsewhere"):
             continue
         phones = [content["daytime"]["phone"], *content["out_of_hours"]["phones"]]
         numbers[content["id"]] = {re.sub(r"\D", "", p) for p in phones}
