@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import socket
+import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,6 +30,19 @@ def start_bot(tmp_dir: Path) -> BotProcesses:
     bot = BotProcesses(config, log_dir=tmp_dir / "logs")
     bot.start()
     return bot
+
+
+def report_rounds(names: list[str], measure: Callable[[str, BotProcesses], Any]) -> int:
+    """Start the trained bot in a temporary folder and print each named round's report."""
+    with tempfile.TemporaryDirectory() as tmp:
+        running = start_bot(Path(tmp))
+        try:
+            for name in names:
+                print(f"=== {name} ===")
+                print(measure(name, running).report())
+        finally:
+            running.stop()
+    return 0
 
 
 @pytest.fixture(scope="session")

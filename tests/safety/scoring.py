@@ -219,19 +219,9 @@ def measure(name: str, bot: Any) -> Result:
 
 def main(argv: list[str]) -> int:
     """Start the trained bot and print the report for the named rounds (default: all)."""
-    import tempfile
+    from tests.conftest import report_rounds
 
-    from tests.conftest import start_bot
-
-    with tempfile.TemporaryDirectory() as tmp:
-        bot = start_bot(Path(tmp))
-        try:
-            for name in argv or available_rounds():
-                print(f"=== {name} ===")
-                print(measure(name, bot).report())
-        finally:
-            bot.stop()
-    return 0
+    return report_rounds(argv or available_rounds(), measure)
 
 
 if __name__ == "__main__":
