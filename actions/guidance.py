@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -34,6 +35,12 @@ from bot.settings import DATA
 
 GUIDANCE_DIR = DATA / "guidance"
 ROUTES = ("phone", "form", "none")
+# A parent asking about an injury gets the parents' advice (FACTS.md section 7: a doctor today),
+# never the professionals' procedure; any other professionals' topic gets a kind pointer.
+# At 3am on a phone the first bubble must be the action: at most this many words.
+SHORT_WORDS = 45
+TELL_ME_MORE = [{"title": "Tell me more", "payload": "/tell_more"}]
+PARENTS_INJURY_TOPICS = {"guidance_injury_non_mobile", "guidance_torn_frenulum"}
 
 
 class GuidanceFileError(ValueError):
@@ -44,7 +51,8 @@ class GuidanceFileError(ValueError):
 class Guidance:
     intent: str
     title: str
-    answer: str
+    short: str  # the first bubble: the action, in about 40 words
+    answer: str  # the whole answer, behind "Tell me more" when it is longer than `short`
     by_area: dict[str, str]
     by_area_key: str | None
     no_area_text: str | None
@@ -52,11 +60,18 @@ class Guidance:
     checked: str
     route: str
 
+    @property
+    def has_more(self) -> bool:
+        return self.short != self.answer
+
     def values(self, area: Area | None) -> dict[str, str]:
-        """The variables of `utter_guidance`: the answer, the area's own procedure (none for a
-        place with no partnership here), the sources."""
+        """The variables of `utter_guidance` and `utter_guidance_detail`: the short answer, the
+        whole answer, the area's own procedure (none for a place with no partnership here), the
+        sources."""
         local = self._local_text(area) if area else None
         return {
+            "title": self.title,
+            "short": self.short,
             "answer": self.answer,
             "local": f"\n\n{local}" if local else "",
             "sources": "; ".join(s["name"] + (f", {s['url']}" if s.get("url") else "") for s in self.sources),
@@ -93,10 +108,18 @@ def _parse(path: Path) -> Guidance:
     sources = content["sources"]
     if not isinstance(sources, list) or not all(isinstance(s, dict) and s.get("name") for s in sources):
         raise GuidanceFileError(f"{path.name}: every entry of 'sources' needs a 'name'")
+    answer = " ".join(str(content["answer"]).split())
+    short = " ".join(str(content.get("short") or "").split()) or answer
+    if len(short.split()) > SHORT_WORDS:
+        raise GuidanceFileError(
+            f"{path.name}: the first bubble has {len(short.split())} words; give a 'short' of at most "
+            f"{SHORT_WORDS} words (the action), the rest waits behind 'Tell me more'"
+        )
     return Guidance(
         intent=str(content["intent"]),
         title=str(content["title"]),
-        answer=" ".join(str(content["answer"]).split()),
+        short=short,
+        answer=answer,
         by_area={k: " ".join(v.split()) for k, v in (content.get("by_area") or {}).items()},
         by_area_key=content.get("by_area_key"),
         no_area_text=" ".join(str(content.get("no_area_text") or "").split()) or None,
@@ -122,9 +145,17 @@ class ActionGuidance(SafeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if tracker.get_slot("role") == "parent":
+            if intent in PARENTS_INJURY_TOPICS:
+                # The safety reply's injury wording, chosen by its slot once the slot is set.
+                return [SlotSet("safety_concern", "injury"), FollowupAction("utter_urgent_health")]
+            dispatcher.utter_message(response="utter_guidance_for_parent")
+            return []
         guidance = guidance_by_intent()[str(intent)]  # a rule sends only guidance intents here
         area, place, events = where(tracker)
-        dispatcher.utter_message(response="utter_guidance", **guidance.values(area))
+        events = [*events, SlotSet("last_guidance", guidance.intent)]
+        buttons = TELL_ME_MORE if guidance.has_more else []
+        dispatcher.utter_message(response="utter_guidance", buttons=buttons, **guidance.values(area))
         if area is None:
             if guidance.route != "none":
                 dispatcher.utter_message(response="utter_area_not_held", **not_held_values(str(place)))
@@ -132,4 +163,22 @@ class ActionGuidance(SafeAction):
         route = guidance.route_response(area)
         if route:
             dispatcher.utter_message(response=route, **area_values(area))
+        return events
+
+
+class ActionTellMore(SafeAction):
+    """ "Tell me more": the whole of the last guidance answer."""
+
+    def name(self) -> str:
+        return "action_tell_more"
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        guidance = guidance_by_intent().get(str(tracker.get_slot("last_guidance")))
+        if guidance is None:
+            dispatcher.utter_message(response="utter_tell_more_what")
+            return []
+        area, _, events = where(tracker)
+        dispatcher.utter_message(response="utter_guidance_detail", **guidance.values(area))
         return events

@@ -66,6 +66,10 @@ class ActionGiveContacts(SafeAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if tracker.get_slot("role") == "parent":
+            # "what number do I ring?" from a parent: people to call, not the referral lines.
+            dispatcher.utter_message(response="utter_who_to_call_parent")
+            return []
         area, place, events = where(tracker)
         if area is None:
             dispatcher.utter_message(response="utter_area_not_held", **not_held_values(str(place)))

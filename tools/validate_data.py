@@ -44,7 +44,8 @@ def responses_named_in_actions(folder: Path = ROOT / "actions") -> set[str]:
     for path in folder.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                if re.fullmatch(r"utter_\w+", node.value):
+                # "utter_action" is the key under which Rasa keeps a message's response name.
+                if re.fullmatch(r"utter_\w+", node.value) and node.value != "utter_action":
                     names.add(node.value)
     return names
 

@@ -19,7 +19,12 @@ OPEN = datetime(2026, 11, 18, 11, 0, tzinfo=UK_TIME)
 CLOSED = datetime(2026, 11, 21, 11, 0, tzinfo=UK_TIME)
 
 
-def tracker(text: str = "", intent: str = "", slots: dict[str, Any] | None = None) -> Tracker:
+def tracker(
+    text: str = "",
+    intent: str = "",
+    slots: dict[str, Any] | None = None,
+    events: list[dict[str, Any]] | None = None,
+) -> Tracker:
     return Tracker.from_dict(
         {
             "sender_id": "test",
@@ -31,7 +36,7 @@ def tracker(text: str = "", intent: str = "", slots: dict[str, Any] | None = Non
                 **(slots or {}),
             },
             "latest_message": {"text": text, "intent": {"name": intent, "confidence": 1.0}},
-            "events": [],
+            "events": events or [],
             "latest_action_name": "action_listen",
         }
     )
@@ -75,6 +80,16 @@ async def run(action: Action, state: Tracker) -> tuple[str, list[dict], list[dic
     return "\n".join(render(m) for m in dispatcher.messages), dispatcher.messages, events
 
 
+def turns(*turns: tuple[str, list[str]]) -> list[dict[str, Any]]:
+    """Tracker events for earlier turns: each a user's words and the actions that answered them,
+    then the user's latest message."""
+    events: list[dict[str, Any]] = []
+    for text, actions in turns:
+        events.append({"event": "user", "text": text})
+        events += [{"event": "action", "name": name} for name in [*actions, "action_listen"]]
+    return events + [{"event": "user", "text": "latest"}]
+
+
 def responses(messages: list[dict]) -> list[str | None]:
     return [m.get("response") for m in messages]
 
@@ -86,6 +101,7 @@ def clock(monkeypatch: pytest.MonkeyPatch):
     def set_time(moment: datetime) -> None:
         monkeypatch.setattr("actions.routing.now_uk", lambda: moment)
         monkeypatch.setattr("actions.guidance.now_uk", lambda: moment)
+        monkeypatch.setattr("actions.follow_up.now_uk", lambda: moment)
         monkeypatch.setattr("actions.routes.now_uk", lambda: moment, raising=False)
 
     return set_time

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.guidance import ActionGuidance, guidance_by_intent
+from actions.guidance import ActionGuidance, ActionTellMore, guidance_by_intent
 from tests.actions.conftest import CLOSED, OPEN, run, tracker
 
 
@@ -63,3 +63,34 @@ async def test_an_area_named_in_the_question_is_used_and_remembered(clock) -> No
     )
     assert "01323 464222" in text and "Devon" not in text.split("Source:")[0]
     assert events[0]["name"] == "area" and events[0]["value"] == "east_sussex"
+
+
+@pytest.mark.parametrize("intent", sorted(guidance_by_intent()))
+async def test_the_first_bubble_is_the_action_in_about_40_words(clock, intent: str) -> None:
+    clock(OPEN)
+    text, messages, events = await run(ActionGuidance(), tracker(intent=intent, slots={"area": "devon"}))
+    first = text.split("\n\n")[0]
+    assert len(first.split()) <= 45, first
+    guidance = guidance_by_intent()[intent]
+    # Longer answers wait behind a button; the topic is remembered for it.
+    assert bool(messages[0].get("buttons")) == guidance.has_more
+    assert {"event": "slot", "timestamp": None, "name": "last_guidance", "value": intent} in events
+
+
+async def test_tell_me_more_gives_the_whole_of_the_last_answer(clock) -> None:
+    clock(OPEN)
+    short, _, _ = await run(
+        ActionGuidance(), tracker(intent="guidance_torn_frenulum", slots={"area": "devon"})
+    )
+    assert "11% of cases" not in short
+    more, _, _ = await run(
+        ActionTellMore(),
+        tracker("tell me more", "tell_more", {"area": "devon", "last_guidance": "guidance_torn_frenulum"}),
+    )
+    assert more.startswith("More on A torn frenulum in a baby:") and "11% of cases" in more
+    assert "Source: RCPCH" in more
+
+
+async def test_tell_me_more_with_nothing_before_asks_what_about() -> None:
+    text, _, _ = await run(ActionTellMore(), tracker("tell me more", "tell_more"))
+    assert text.startswith("What would you like to know more about?")

@@ -84,6 +84,15 @@ RESPONSE_KINDS = {
     "utter_human": "human",
     "utter_out_of_scope": "out_of_scope",
     "utter_default": "not_understood",
+    "utter_everyday_baby": "parent_pointer",
+    "utter_other_service": "unknown_service",
+    "utter_area_not_held": "area_not_held",
+    "utter_who_to_call_parent": "who_to_call_parent",
+    "utter_breaking_point_next": "breaking_point_next",
+    "utter_form_after_call": "form_after_call",
+    "utter_form_after_call_not_held": "form_after_call",
+    "utter_guidance_for_parent": "parent_pointer",
+    "utter_guidance_detail": "tell_more",
 }
 # Kinds that are professionals' procedure: a parent must never be given them.
 PROFESSIONAL_KINDS = {
@@ -117,7 +126,9 @@ def _guidance_openings() -> dict[str, str]:
     for path in sorted((ROOT / "data" / "guidance").glob("*.yml")):
         content = yaml.safe_load(path.read_text(encoding="utf-8"))
         topic = content["intent"].removeprefix("guidance_")
-        openings[first_bubble(content["answer"].strip())] = f"guidance:{topic}"
+        for key in ("short", "answer"):
+            if content.get(key):
+                openings[first_bubble(" ".join(str(content[key]).split()))] = f"guidance:{topic}"
     return openings
 
 

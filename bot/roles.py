@@ -1,0 +1,121 @@
+"""Who is asking: a parent or carer, or a professional, from what people say.
+
+"HV here", "I'm a social worker", "a family on my caseload" show a professional; "my baby",
+"our little one", "grandma here" show a parent or carer. The cues are in data/roles.yml, where a
+safeguarding lead can read and extend them. The component adds an entity `role`, which fills the
+`role` slot for the rest of the conversation until another cue, or "I'm a parent" / "I'm a
+professional", changes it. Replies that differ by role (the fallback, the safety question, the
+guidance) read that slot.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.settings import DATA
+
+ROLES_FILE = DATA / "roles.yml"
+PARENT, PROFESSIONAL = "parent", "professional"
+ROLE_ENTITY = "role"
+
+# A job counts as the writer's own only in these shapes: "I'm a midwife", "as a GP", "working as
+# a social worker", "HV here", or the job opening the message ("Midwife, Exeter. ...").
+_SELF = r"(?:i'?m|i am|as|i work as|working as|we'?re|we are|speaking as|my role is|my job is)"
+_OPENING = r"^\W*(?:(?:hi|hello|hiya|hey|morning|afternoon|evening)\b\W*)?"
+# After an opening job, what shows it is the writer's: "HV, ...", "Midwife here", "SW in Dudley".
+_OPENING_END = r"\s*(?:[,:;.!\-]|\s+(?:here|from|in|at|based|working|for)\b)"
+
+
+class RoleCues:
+    """The cues of data/roles.yml, compiled."""
+
+    def __init__(self, jobs: list[str], work: list[str], parent: list[str]) -> None:
+        job = _alternatives(jobs)
+        self._professional = re.compile(
+            rf"\b{_SELF}\s+(?:an?\s+|the\s+)?(?:student\s+|trainee\s+|community\s+)?{job}\b"
+            rf"|{_OPENING}{job}{_OPENING_END}"
+            rf"|\b{job}\s+here\b"
+            rf"|\b{_alternatives(work)}\b"
+        )
+        self._parent = re.compile(rf"\b{_alternatives(parent)}\b")
+
+    @classmethod
+    def from_file(cls, path: Path = ROLES_FILE) -> RoleCues:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        lists = {key: content.get(key) for key in ("professional_job", "professional_work", "parent")}
+        for key, words in lists.items():
+            if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+                raise ValueError(f"{path.name}: '{key}' must be a list of words")
+        return cls(lists["professional_job"], lists["professional_work"], lists["parent"])
+
+    def role_of(self, text: str) -> str | None:
+        """The role a message shows, or None. A professional cue wins over a parent one ("the
+        mother says my client's baby...")."""
+        lowered = " ".join(text.lower().replace("\u2019", "'").split())
+        if self._professional.search(lowered):
+            return PROFESSIONAL
+        if self._parent.search(lowered):
+            return PARENT
+        return None
+
+
+def _alternatives(words: list[str]) -> str:
+    # Longest first, so "community midwife" is tried before "midwife".
+    ordered = sorted({w.strip().lower() for w in words}, key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ordered) + ")"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class RoleCueExtractor(GraphComponent, EntityExtractorMixin):
+    """Adds the entity `role` when a message shows who is asking."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {}
+
+    def __init__(self, cues: RoleCues) -> None:
+        self._cues = cues
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> RoleCueExtractor:
+        return cls(RoleCues.from_file())
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            if text.startswith("/"):
+                continue  # a button's payload says what it means itself
+            role = self._cues.role_of(text)
+            if role is None:
+                continue
+            entity = {
+                "entity": ROLE_ENTITY,
+                "value": role,
+                "start": 0,
+                "end": len(text),
+                "extractor": type(self).__name__,
+                "confidence_entity": 1.0,
+            }
+            message.set(ENTITIES, (message.get(ENTITIES) or []) + [entity], add_to_output=True)
+        return messages

@@ -1,0 +1,59 @@
+"""Who is asking, from the cues in data/roles.yml, as people actually write."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.roles import PARENT, PROFESSIONAL, RoleCues
+
+CUES = RoleCues.from_file()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HV here, mum says the bruise is from the car seat",
+        "I'm a midwife in Exeter",
+        "im a student social worker",
+        "Midwife, Tiverton. 3/52 baby with a mark on the cheek",
+        "as a GP what's the threshold for a CP medical",
+        "hi, SW from dudley",
+        "worried about a baby on my caseload",
+        "on a home visit and the baby has a mark",
+        "a family i work with has a new baby",
+        "the mother says he rolled off the sofa",
+        "i work as a nursery nurse",
+    ],
+)
+def test_a_professional_is_recognised(text: str) -> None:
+    assert CUES.role_of(text) == PROFESSIONAL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my baby wont stop crying",
+        "our little one is 5 weeks",
+        "grandma here, minding him tonight",
+        "I'm the dad",
+        "gp appointment tomorrow for my son",  # a job a parent mentions is not theirs
+        "my health visitor said it was colic",
+        "babysitting my nieces baby",
+    ],
+)
+def test_a_parent_or_carer_is_recognised(text: str) -> None:
+    assert CUES.role_of(text) == PARENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what number do i call", "should i take her to the gp", "our social worker said it's fine", "hi"],
+)
+def test_no_cue_leaves_the_role_as_it_was(text: str) -> None:
+    assert CUES.role_of(text) is None
+
+
+def test_a_cue_is_a_whole_word() -> None:
+    # "sw" inside "swaddle", "pc" inside "pcs", "mw" inside "mwah" are not jobs.
+    assert CUES.role_of("sw: have you got tips on swaddling") == PROFESSIONAL
+    assert CUES.role_of("swaddle tips, pcs, mwah") is None
