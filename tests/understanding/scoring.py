@@ -172,6 +172,8 @@ class Reader:
                 opening = first_bubble(variation.get("text") or "")
                 if "{" in opening:
                     parts = re.split(r"\{[^}]*\}", opening)
+                    if not "".join(parts).strip():
+                        continue  # all values ("{short}{local}"): guidance, read by its opening
                     pattern = ".*?".join(re.escape(p) for p in parts)
                     self.patterns.append((re.compile(f"^{pattern}$", re.S), name))
         self.guidance = _guidance_openings()
