@@ -80,6 +80,8 @@ class SafetyNetClassifier(GraphComponent, IntentClassifier):
                 "out_of_scope",
                 "ask_everyday_baby",
                 "ask_other_service",
+                # "baby hurt, i don't know how" read as a "no": out of a form, nothing answers it.
+                "deny",
             ],
         }
 
