@@ -15,8 +15,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.areas import is_open, now_uk
-from actions.routes import CONTACTS_RESPONSES, area_values, not_held_values, where
+from actions.routes import area_values, not_held_values, where
+from actions.routing import say_contacts
 from actions.safe_action import SafeAction
 
 PARENT, PROFESSIONAL = "parent", "professional"
@@ -100,15 +100,6 @@ def who_is_asking(tracker: Tracker) -> str | None:
     return None
 
 
-def _contacts(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-    area, place, events = where(tracker)
-    if area is None:
-        dispatcher.utter_message(response="utter_area_not_held", **not_held_values(str(place)))
-        return events
-    dispatcher.utter_message(response=CONTACTS_RESPONSES[is_open(area, now_uk())], **area_values(area))
-    return events
-
-
 def _form_after_call(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     area, place, events = where(tracker)
     if area is None:
@@ -131,7 +122,7 @@ class ActionWhoToCall(SafeAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         if who_is_asking(tracker) == PROFESSIONAL:
-            return _contacts(dispatcher, tracker)
+            return say_contacts(dispatcher, tracker)
         dispatcher.utter_message(response="utter_who_to_call_parent")
         return []
 
@@ -157,7 +148,7 @@ class ActionWhatNext(SafeAction):
         role = who_is_asking(tracker)
         if role == PROFESSIONAL:
             if "action_guidance" in last:
-                return _contacts(dispatcher, tracker)
+                return say_contacts(dispatcher, tracker)
             dispatcher.utter_message(response="utter_professional_intro")
             return []
         dispatcher.utter_message(response="utter_parent_menu")

@@ -70,13 +70,18 @@ class ActionGiveContacts(SafeAction):
             # "what number do I ring?" from a parent: people to call, not the referral lines.
             dispatcher.utter_message(response="utter_who_to_call_parent")
             return []
-        area, place, events = where(tracker)
-        if area is None:
-            dispatcher.utter_message(response="utter_area_not_held", **not_held_values(str(place)))
-            return events
-        response = CONTACTS_RESPONSES[is_open(area, now_uk())]
-        dispatcher.utter_message(response=response, **area_values(area))
+        return say_contacts(dispatcher, tracker)
+
+
+def say_contacts(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """The user's area's lines and form, open or closed now; the national route for a place not held."""
+    area, place, events = where(tracker)
+    if area is None:
+        dispatcher.utter_message(response="utter_area_not_held", **not_held_values(str(place)))
         return events
+    response = CONTACTS_RESPONSES[is_open(area, now_uk())]
+    dispatcher.utter_message(response=response, **area_values(area))
+    return events
 
 
 class ActionSetArea(SafeAction):

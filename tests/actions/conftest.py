@@ -101,7 +101,6 @@ def clock(monkeypatch: pytest.MonkeyPatch):
     def set_time(moment: datetime) -> None:
         monkeypatch.setattr("actions.routing.now_uk", lambda: moment)
         monkeypatch.setattr("actions.guidance.now_uk", lambda: moment)
-        monkeypatch.setattr("actions.follow_up.now_uk", lambda: moment)
         monkeypatch.setattr("actions.routes.now_uk", lambda: moment, raising=False)
 
     return set_time
