@@ -28,11 +28,23 @@ async def test_injury_in_devon_quotes_devons_procedure_and_ends_with_the_front_d
 async def test_injury_where_the_procedure_is_not_held_says_so(clock) -> None:
     clock(CLOSED)
     text, _, _ = await run(
-        ActionGuidance(), tracker(intent="guidance_torn_frenulum", slots={"area": "east_sussex"})
+        ActionGuidance(), tracker(intent="guidance_injury_non_mobile", slots={"area": "east_sussex"})
     )
     assert "I don't hold East Sussex's own injury procedure" in text
     assert "Devon's response" not in text
     assert "01273 335905" in text  # out of hours on a Saturday
+
+
+@pytest.mark.parametrize("area", ["devon", "east_sussex", "dudley"])
+async def test_a_torn_frenulum_never_gets_the_bruising_flowcharts_exits(clock, area: str) -> None:
+    # Seed 004: a GP appointment and an accepted explanation where a strategy meeting and a child
+    # protection medical were needed. The flowchart's "document it" and "GP review" exits must not
+    # be offered for an oral injury, in any area.
+    clock(OPEN)
+    text, _, _ = await run(ActionGuidance(), tracker(intent="guidance_torn_frenulum", slots={"area": area}))
+    assert "child protection medical the same day" in text
+    assert "Devon's response" not in text and "document it." not in text
+    assert "If you are unsure, arrange a same-day GP review" not in text
 
 
 async def test_definitions_differ_by_area(clock) -> None:
