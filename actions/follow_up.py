@@ -105,8 +105,10 @@ def _form_after_call(dispatcher: CollectingDispatcher, tracker: Tracker) -> list
     if area is None:
         dispatcher.utter_message(response="utter_area_not_held", **not_held_values(str(place)))
         return events
-    values = area_values(area)
-    response = "utter_form_after_call" if area.notes.get("after_phone") else "utter_form_after_call_not_held"
+    # The rule is about a call already made, so it is given whatever the time now.
+    rule = area.notes.get("after_phone")
+    values = {**area_values(area), "after_phone": f" {rule}" if rule else ""}
+    response = "utter_form_after_call" if rule else "utter_form_after_call_not_held"
     dispatcher.utter_message(response=response, **values)
     return events
 

@@ -14,7 +14,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from actions.areas import Area, areas, is_open, national_lines
+from actions.areas import Area, areas, is_open, national_lines, now_uk
 
 EMERGENCY, PHONE, FORM = "emergency", "phone", "form"
 
@@ -73,10 +73,17 @@ def not_held_values(place: str) -> dict[str, str]:
     }
 
 
-def area_values(area: Area) -> dict[str, str]:
-    """Everything a route reply may name about an area, as response variables."""
-    before = area.notes.get("before_phone")
-    after = area.notes.get("after_phone")
+def area_values(area: Area, when: datetime | None = None, *, emergency: bool = False) -> dict[str, str]:
+    """Everything a route reply may name about an area, as response variables, for the moment
+    `when` (now by default). `line_now_name`/`line_now` is the line that answers at that moment:
+    the daytime line when it is open, the out-of-hours line otherwise. The area's notes are tied to
+    daytime contact with its own line (East Sussex: the family's social worker instead of SPoA;
+    Devon: the form within four hours of the call), so they are given only while that line is open,
+    and the note before phoning is left out of the 999 route."""
+    open_now = is_open(area, when or now_uk())
+    notes = area.notes if open_now else {}
+    before = None if emergency else notes.get("before_phone")
+    after = notes.get("after_phone")
     return {
         "area_name": area.name,
         "daytime_name": area.daytime_name,
@@ -84,6 +91,8 @@ def area_values(area: Area) -> dict[str, str]:
         "hours": area.hours_text(),
         "out_of_hours_name": area.out_of_hours_name,
         "out_of_hours_line": area.out_of_hours_line,
+        "line_now_name": area.daytime_name if open_now else area.out_of_hours_name,
+        "line_now": area.daytime_line if open_now else area.out_of_hours_line,
         "form_name": area.form_name,
         "form_page": area.form_page,
         "source_name": area.source_name,
@@ -92,7 +101,7 @@ def area_values(area: Area) -> dict[str, str]:
         # The area's own notes go where they apply: before the number, after it, or in a list.
         "before_phone": f"{before} " if before else "",
         "after_phone": f" {after}" if after else "",
-        "notes": "".join(f"\n• {note}" for note in area.notes.values()),
+        "notes": "".join(f"\n• {note}" for note in notes.values()),
     }
 
 

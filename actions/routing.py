@@ -48,7 +48,9 @@ class ActionRouteConcern(SafeAction):
         if route == EMERGENCY:
             # 999 on its own first, then who to tell once the child is safe.
             dispatcher.utter_message(response="utter_route_emergency")
-            dispatcher.utter_message(response=phone_response(area, now_uk()), **values)
+            dispatcher.utter_message(
+                response=phone_response(area, now_uk()), **area_values(area, emergency=True)
+            )
         elif route == PHONE:
             dispatcher.utter_message(response=phone_response(area, now_uk()), **values)
             dispatcher.utter_message(response="utter_have_ready")
@@ -124,5 +126,5 @@ class ActionEmergencyRoute(SafeAction):
         if area is None:
             dispatcher.utter_message(response="utter_area_not_held", **not_held_values(str(place)))
             return events
-        dispatcher.utter_message(response=phone_response(area, now_uk()), **area_values(area))
+        dispatcher.utter_message(response=phone_response(area, now_uk()), **area_values(area, emergency=True))
         return events

@@ -31,11 +31,15 @@ PARENT, PROFESSIONAL = "parent", "professional"
 ROLE_ENTITY = "role"
 
 # A job counts as the writer's own only in these shapes: "I'm a midwife", "as a GP", "working as
-# a social worker", "HV here", or the job opening the message ("Midwife, Exeter. ...").
+# a social worker", "HV here", or the job opening the message ("Midwife, Exeter. ...", "GP dudley. ...").
 _SELF = r"(?:i'?m|i am|as|i work as|working as|we'?re|we are|speaking as|my role is|my job is)"
 _OPENING = r"^\W*(?:(?:hi|hello|hiya|hey|morning|afternoon|evening)\b\W*)?"
 # After an opening job, what shows it is the writer's: "HV, ...", "Midwife here", "SW in Dudley".
-_OPENING_END = r"\s*(?:[,:;.!\-]|\s+(?:here|from|in|at|based|working|for)\b)"
+# "HV Devon, ..." and "GP dudley. ..." too: one place word, then punctuation (but never "HV said, ...").
+_OPENING_END = (
+    r"\s*(?:[,:;.!\-\u2013\u2014]|\s+(?:here|from|in|at|based|working|for)\b"
+    r"|\s+(?!said\b|says\b|told\b|thinks?\b|reckons?\b|asked\b|wants?\b)[a-z']+\s*[,:;.!\-\u2013\u2014])"
+)
 
 
 class RoleCues:

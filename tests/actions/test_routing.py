@@ -115,13 +115,78 @@ async def test_an_unrecognised_place_gets_the_supported_list_and_keeps_the_old_o
     assert events == []
 
 
-async def test_a_failure_still_gives_999_and_the_area_number(monkeypatch) -> None:
+@pytest.mark.parametrize(
+    ("moment", "line", "not_line"),
+    [(OPEN, "0300 555 0050", "0300 555 8574"), (CLOSED, "0300 555 8574", "0300 555 0050")],
+)
+async def test_a_failure_still_gives_999_and_the_line_that_answers_now(
+    clock, monkeypatch, moment, line, not_line
+) -> None:
+    clock(moment)
+
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.setattr("actions.routing.phone_response", broken)
     text, _, _ = await run(ActionRouteConcern(), tracker(slots={"area": "dudley", "significant_harm": True}))
-    assert "call 999" in text and "0300 555 0050" in text
+    assert "call 999" in text and line in text and not_line not in text
+
+
+# Friday 15:59 and 16:00 in Devon: the Front Door closes at 16:00 on Fridays.
+FRIDAY_1559 = OPEN.replace(day=20, hour=15, minute=59)
+FRIDAY_1600 = OPEN.replace(day=20, hour=16, minute=0)
+
+
+@pytest.mark.parametrize(
+    ("moment", "line", "not_line"),
+    [(FRIDAY_1559, "0345 155 1071", "0345 6000 388"), (FRIDAY_1600, "0345 6000 388", "0345 155 1071")],
+)
+async def test_the_form_route_names_the_line_that_answers_now(
+    clock, moment, line: str, not_line: str
+) -> None:
+    clock(moment)
+    text, _, _ = await run(
+        ActionRouteConcern(),
+        tracker(slots={"area": "devon", "immediate_danger": False, "significant_harm": False}),
+    )
+    assert text.startswith("Complete the") and line in text and not_line not in text
+
+
+@pytest.mark.parametrize(("moment", "given"), [(FRIDAY_1559, True), (FRIDAY_1600, False)])
+async def test_devons_four_hour_form_note_only_follows_a_front_door_call(clock, moment, given: bool) -> None:
+    clock(moment)
+    text, _, _ = await run(
+        ActionRouteConcern(),
+        tracker(slots={"area": "devon", "significant_harm": True, "immediate_danger": False}),
+    )
+    assert ("within 4 hours" in text) is given
+
+
+@pytest.mark.parametrize(
+    ("moment", "answers", "given"),
+    [
+        (OPEN, {"significant_harm": True, "immediate_danger": False}, True),
+        (CLOSED, {"significant_harm": True, "immediate_danger": False}, False),
+        (OPEN, {"significant_harm": True, "immediate_danger": True}, False),
+    ],
+)
+async def test_east_sussex_social_worker_note_only_by_day_and_never_in_the_999_route(
+    clock, moment, answers, given: bool
+) -> None:
+    clock(moment)
+    text, _, _ = await run(ActionRouteConcern(), tracker(slots={"area": "east_sussex", **answers}))
+    assert ("already has a social worker" in text) is given
+    contacts, _, _ = await run(ActionGiveContacts(), tracker(slots={"area": "east_sussex"}))
+    assert ("already has a social worker" in contacts) is (moment == OPEN)
+
+
+async def test_closed_lines_advise_the_out_of_hours_line_on_bank_holidays_as_advice(clock) -> None:
+    clock(CLOSED)
+    text, _, _ = await run(
+        ActionRouteConcern(),
+        tracker(slots={"area": "devon", "significant_harm": True, "immediate_danger": False}),
+    )
+    assert "on bank holidays, use the out-of-hours line" in text and "not on bank holidays" not in text
 
 
 @pytest.mark.parametrize(

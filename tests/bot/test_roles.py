@@ -23,6 +23,11 @@ CUES = RoleCues.from_file()
         "a family i work with has a new baby",
         "the mother says he rolled off the sofa",
         "i work as a nursery nurse",
+        "GP Exeter. 9 week old with a mark behind the ear",
+        "health visitor Bideford \u2013 small tear under the top lip",
+        "dentist here, saw a torn frenulum",
+        "bruise on a 4 month old, what's the procedure",
+        "parents are lovely but should i refer",
     ],
 )
 def test_a_professional_is_recognised(text: str) -> None:
@@ -38,6 +43,7 @@ def test_a_professional_is_recognised(text: str) -> None:
         "I'm the dad",
         "gp appointment tomorrow for my son",  # a job a parent mentions is not theirs
         "my health visitor said it was colic",
+
         "babysitting my nieces baby",
     ],
 )
@@ -47,7 +53,14 @@ def test_a_parent_or_carer_is_recognised(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["what number do i call", "should i take her to the gp", "our social worker said it's fine", "hi"],
+    [
+        "what number do i call",
+        "should i take her to the gp",
+        "our social worker said it's fine",
+        "hi",
+        "HV said, try a warm bath",  # a job opening the message, then what it said: not the writer's
+        "midwife says, she's fine",
+    ],
 )
 def test_no_cue_leaves_the_role_as_it_was(text: str) -> None:
     assert CUES.role_of(text) is None
