@@ -42,6 +42,11 @@ _OPENING_END = (
 )
 
 
+_DENIED = re.compile(r"\b(?:not|never|no|isn't|aint|ain't)\s+(?:an?\s+|the\s+)?(?:health\s+)?professional\b")
+# "my 3 week old", "my 2mo", "my 10 month old": a baby's age with "my" is a parent's or carer's.
+_MY_BABY_AGE = r"(?:my|our)\s+\d+\s*(?:-\s*)?(?:day|days|week|weeks|wk|wks|w|month|months|mo|mth|mths|m)\b"
+
+
 class RoleCues:
     """The cues of data/roles.yml, compiled."""
 
@@ -53,7 +58,7 @@ class RoleCues:
             rf"|\b{job}\s+here\b"
             rf"|\b{_alternatives(work)}\b"
         )
-        self._parent = re.compile(rf"\b{_alternatives(parent)}\b")
+        self._parent = re.compile(rf"\b{_alternatives(parent)}\b|\b{_MY_BABY_AGE}")
 
     @classmethod
     def from_file(cls, path: Path = ROLES_FILE) -> RoleCues:
@@ -68,6 +73,8 @@ class RoleCues:
         """The role a message shows, or None. A professional cue wins over a parent one ("the
         mother says my client's baby...")."""
         lowered = " ".join(text.lower().replace("\u2019", "'").split())
+        # "just a mum, not a professional": a job said not to be theirs is no cue.
+        lowered = _DENIED.sub(" ", lowered)
         if self._professional.search(lowered):
             return PROFESSIONAL
         if self._parent.search(lowered):

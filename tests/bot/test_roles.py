@@ -43,7 +43,9 @@ def test_a_professional_is_recognised(text: str) -> None:
         "I'm the dad",
         "gp appointment tomorrow for my son",  # a job a parent mentions is not theirs
         "my health visitor said it was colic",
-
+        "just a mum, not a professional",
+        "small bruise on my 3 week olds forehead",
+        "co-parenting dad, I have him at weekends",
         "babysitting my nieces baby",
     ],
 )
