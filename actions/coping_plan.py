@@ -74,7 +74,11 @@ SUPPORTS: dict[str, tuple[tuple[str, ...], str]] = {
         "someone in your family",
     ),
     "friend": (("friend", "mate", "neighbour", "neighbor", "bestie", "pal"), "a friend or neighbour"),
-    "nhs111": (("111", "nhs", "doctor", "gp", "health visitor", "midwife"), "NHS 111"),
+    # Keep the professional the parent chose: a health visitor is not "NHS 111" (FACTS §7).
+    "health_visitor": (("health visitor", "hv"), "your health visitor"),
+    "midwife": (("midwife",), "your midwife"),
+    "gp": (("gp", "doctor", "doctors", "surgery"), "your GP"),
+    "nhs111": (("111", "nhs"), "NHS 111 (choose the mental health option)"),
     "nspcc": (("nspcc", "helpline"), "the NSPCC helpline on {nspcc_helpline}"),
 }
 

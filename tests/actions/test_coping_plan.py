@@ -56,7 +56,10 @@ async def test_calm_idea_becomes_a_plan_step(typed: str, kept: str) -> None:
         ("my sister Jo", "someone in your family"),
         ("my husband", "your partner"),
         ("Sam next door, my neighbour", "a friend or neighbour"),
-        ("NHS 111", "NHS 111"),
+        ("NHS 111", "NHS 111 (choose the mental health option)"),
+        ("my health visitor", "your health visitor"),
+        ("the midwife", "your midwife"),
+        ("ring the doctors", "your GP"),
     ],
 )
 async def test_support_is_kept_without_any_name(typed: str, kept: str) -> None:

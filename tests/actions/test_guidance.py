@@ -106,3 +106,14 @@ async def test_tell_me_more_gives_the_whole_of_the_last_answer(clock) -> None:
 async def test_tell_me_more_with_nothing_before_asks_what_about() -> None:
     text, _, _ = await run(ActionTellMore(), tracker("tell me more", "tell_more"))
     assert text.startswith("What would you like to know more about?")
+
+
+@pytest.mark.parametrize(("area", "devons"), [("devon", True), ("east_sussex", False), ("dudley", False)])
+async def test_devons_case_resolution_protocol_and_mash_contact_go_to_devon_only(
+    clock, area: str, devons: bool
+) -> None:
+    clock(OPEN)
+    text, _, _ = await run(ActionGuidance(), tracker(intent="guidance_escalation", slots={"area": area}))
+    assert "must never stop the child being safeguarded" in text
+    assert ("In Devon, use the Case Resolution Protocol" in text) is devons
+    assert ("named manager" in text) is devons
