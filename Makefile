@@ -19,12 +19,13 @@ TRAINING_LIST := build/training-files.txt
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install build train run test test-python test-conversations lint lock bench nlu-eval FORCE
+.PHONY: help install build train run test test-python test-conversations lint lock bench nlu-eval content-review FORCE
 
 help:
 	@echo "make run    install, build, train if needed, start the bot (REST on :5005, actions on :5055)"
 	@echo "make test   install, build, validate data, train if needed, run every test suite"
 	@echo "make bench  print training/start-up/latency/memory figures; make nlu-eval  cross-validate NLU"
+	@echo "make content-review  rewrite docs/content-review.md (topics, sources, dates) from the content files"
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	@test -x $(PYTHON) || $(BASE_PYTHON) -m venv $(VENV)
@@ -82,6 +83,9 @@ nlu-eval: build
 		print('intent macro F1 (5-fold):', round(r['macro avg']['f1-score'], 3))"
 
 # Lint, format and types: `ruff format bot actions tests tools` fixes the format.
+content-review: install
+	$(PYTHON) -m tools.content_review
+
 lint: install
 	$(PYTHON) -m ruff check bot actions tests tools
 	$(PYTHON) -m ruff format --check bot actions tests tools
