@@ -20,7 +20,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -45,6 +45,8 @@ _OPENING_END = (
 _DENIED = re.compile(r"\b(?:not|never|no|isn't|aint|ain't)\s+(?:an?\s+|the\s+)?(?:health\s+)?professional\b")
 # "my 3 week old", "my 2mo", "my 10 month old": a baby's age with "my" is a parent's or carer's.
 _MY_BABY_AGE = r"(?:my|our)\s+\d+\s*(?:-\s*)?(?:day|days|week|weeks|wk|wks|w|month|months|mo|mth|mths|m)\b"
+# "I'm 20 weeks", "im 34 wks pregnant": the writer is expecting a baby.
+_PREGNANT_WEEKS = r"(?:i'?m|i am)\s+\d+\s*(?:weeks|wks|wk|w)\b(?!\s+(?:into|in)\b)"
 
 
 class RoleCues:
@@ -58,7 +60,7 @@ class RoleCues:
             rf"|\b{job}\s+here\b"
             rf"|\b{_alternatives(work)}\b"
         )
-        self._parent = re.compile(rf"\b{_alternatives(parent)}\b|\b{_MY_BABY_AGE}")
+        self._parent = re.compile(rf"\b{_alternatives(parent)}\b|\b{_MY_BABY_AGE}|\b{_PREGNANT_WEEKS}")
 
     @classmethod
     def from_file(cls, path: Path = ROLES_FILE) -> RoleCues:
@@ -90,7 +92,8 @@ def _alternatives(words: list[str]) -> str:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
 class RoleCueExtractor(GraphComponent, EntityExtractorMixin):
-    """Adds the entity `role` when a message shows who is asking."""
+    """Adds the entity `role` when a message shows who is asking. It runs after the intent
+    classifiers, so that "I'm a parent"/"I'm a professional" as classified agrees with the words."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -129,4 +132,23 @@ class RoleCueExtractor(GraphComponent, EntityExtractorMixin):
                 "confidence_entity": 1.0,
             }
             message.set(ENTITIES, (message.get(ENTITIES) or []) + [entity], add_to_output=True)
+            _agree_with_the_cue(message, role)
         return messages
+
+
+# "just a mum, not a professional" reads to the classifier like "I'm a professional": when the
+# words show the other role, the role the words show wins.
+_ROLE_INTENTS = {PARENT: "i_am_parent", PROFESSIONAL: "i_am_professional"}
+
+
+def _agree_with_the_cue(message: Message, role: str) -> None:
+    intent = message.get(INTENT) or {}
+    said = intent.get(INTENT_NAME_KEY)
+    if said not in _ROLE_INTENTS.values() or said == _ROLE_INTENTS[role]:
+        return
+    top = {**intent, INTENT_NAME_KEY: _ROLE_INTENTS[role]}
+    ranking = [
+        r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != top[INTENT_NAME_KEY]
+    ]
+    message.set(INTENT, top, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [top] + ranking, add_to_output=True)

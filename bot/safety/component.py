@@ -124,7 +124,10 @@ class SafetyNetClassifier(GraphComponent, IntentClassifier):
             return
         set_intent(message, finding.tier)
         entities = [_entity(CONCERN_ENTITY, finding.concern)]
-        if PROFESSIONAL_CONCEPT in assessment.concepts:
+        said_role = any(e.get(ENTITY_ATTRIBUTE_TYPE) == ROLE_ENTITY for e in message.get(ENTITIES) or [])
+        if PROFESSIONAL_CONCEPT in assessment.concepts and not said_role:
+            # Only when the role cues (bot/roles.py) found no role: "my 3 week old ... gp can't see
+            # us" is a parent who names a GP, not a GP.
             entities.append(_entity(ROLE_ENTITY, "professional"))
         message.set(ENTITIES, (message.get(ENTITIES) or []) + entities, add_to_output=True)
         message.set(SAFETY_RULE_KEY, finding.rule, add_to_output=True)

@@ -46,6 +46,8 @@ def test_a_professional_is_recognised(text: str) -> None:
         "just a mum, not a professional",
         "small bruise on my 3 week olds forehead",
         "co-parenting dad, I have him at weekends",
+        "stay at home dad and she cries all afternoon",
+        "I'm 30 weeks, what support is there in Devon",
         "babysitting my nieces baby",
     ],
 )
@@ -72,3 +74,22 @@ def test_a_cue_is_a_whole_word() -> None:
     # "sw" inside "swaddle", "pc" inside "pcs", "mw" inside "mwah" are not jobs.
     assert CUES.role_of("sw: have you got tips on swaddling") == PROFESSIONAL
     assert CUES.role_of("swaddle tips, pcs, mwah") is None
+
+
+def test_the_role_the_words_show_wins_over_the_classifier() -> None:
+    from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.roles import RoleCueExtractor
+
+    extractor = RoleCueExtractor(CUES)
+    message = Message(data={TEXT: "just a mum not a professional"})
+    message.set(INTENT, {"name": "i_am_professional", "confidence": 0.9})
+    message.set(INTENT_RANKING_KEY, [{"name": "i_am_professional", "confidence": 0.9}])
+    extractor.process([message])
+    assert message.get(INTENT)["name"] == "i_am_parent"
+    assert [e["value"] for e in message.get("entities")] == ["parent"]
+    other = Message(data={TEXT: "my baby is 5 weeks"})
+    other.set(INTENT, {"name": "ask_comfort", "confidence": 0.9})
+    extractor.process([other])
+    assert other.get(INTENT)["name"] == "ask_comfort"  # only a role intent is put right

@@ -68,6 +68,16 @@ def test_a_professional_reporting_danger_is_marked_as_professional(component) ->
     assert entities(message)["role"] == "professional"
 
 
+def test_a_role_the_cues_found_is_not_overwritten(component) -> None:
+    # "my 3 week old ... the GP can't see us": the role cues said parent; a GP named is not a GP.
+    message = Message(data={TEXT: "my 3 week old is floppy and the gp cant see us"})
+    message.set(ENTITIES, [{"entity": "role", "value": "parent", "start": 0, "end": 2}])
+    message.set(INTENT, {"name": "nlu_fallback", "confidence": 0.5})
+    message = component.process([message])[0]
+    roles = [e["value"] for e in message.get(ENTITIES) if e["entity"] == "role"]
+    assert message.get(INTENT)["name"] == "emergency" and roles == ["parent"]
+
+
 def test_a_button_payload_is_left_alone(component) -> None:
     message = parse(component, "/i_am_parent", guess="i_am_parent", confidence=1.0)
     assert message.get(INTENT)["name"] == "i_am_parent"
