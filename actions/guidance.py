@@ -148,7 +148,8 @@ class ActionGuidance(SafeAction):
         if tracker.get_slot("role") == "parent":
             if intent in PARENTS_INJURY_TOPICS:
                 # The safety reply's injury wording, chosen by its slot once the slot is set.
-                return [SlotSet("safety_concern", "injury"), FollowupAction("utter_urgent_health")]
+                concern = "oral_injury" if intent == "guidance_torn_frenulum" else "injury"
+                return [SlotSet("safety_concern", concern), FollowupAction("utter_urgent_health")]
             dispatcher.utter_message(response="utter_guidance_for_parent")
             return []
         guidance = guidance_by_intent()[str(intent)]  # a rule sends only guidance intents here

@@ -55,6 +55,8 @@ def decision(net: SafetyNet, text: str, unsure: bool = False) -> tuple[str, str]
         ("my baby is 5 months and 38.5 degrees", "urgent_health", "fever"),
         ("baby rolled off the bed and bumped his head", "urgent_health", "head_injury"),
         ("found a bruise on my newborn's thigh", "urgent_health", "injury"),
+        ("GP here, 7 week old with a torn frenulum", "urgent_health", "oral_injury"),
+        ("theres blood in my 6 week olds mouth, his lip is split", "urgent_health", "oral_injury"),
         ("her ribs are sucking in with every breath", "urgent_health", "breathing"),
         ("no wet nappies since breakfast", "urgent_health", "unwell"),
         ("i cant do this anymore, thinking of ending my life", "parent_crisis", "self"),
