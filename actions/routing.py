@@ -5,6 +5,7 @@ the area they work in, and their area's line after 999 advice. Which route and w
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -59,6 +60,23 @@ class ActionRouteConcern(SafeAction):
         return events + answered
 
 
+# Local services the assistant holds no checked details for (FACTS.md holds only the partnerships'
+# lines and the national ones): asked for their number or hours, say so rather than give the
+# Front Door's. "children's centre worker here, what's the number" asks for the Front Door.
+_SERVICES = (
+    r"children'?s cent(?:re|er)s?|family hubs?|(?:gp|doctors'?) surgery|clinic|library|hospital"
+    r"|pharmacy|chemist|cry-?sis|home-?start|sure start|baby group|breastfeeding (?:group|cafe)"
+)
+_ASKS_FOR_A_SERVICE = re.compile(
+    rf"\b(?:number|phone|ring|call|opening|open|hours|hrs|times|contact|address|email)\b\W+"
+    rf"(?:[\w']+\W+){{0,3}}?(?:{_SERVICES})\b"
+)
+
+
+def asks_for_another_service(text: str) -> bool:
+    return bool(_ASKS_FOR_A_SERVICE.search(" ".join(text.lower().replace("\u2019", "'").split())))
+
+
 class ActionGiveContacts(SafeAction):
     """The number and the form at once, without the triage."""
 
@@ -68,6 +86,9 @@ class ActionGiveContacts(SafeAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if asks_for_another_service(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(response="utter_other_service")
+            return []
         if tracker.get_slot("role") == "parent":
             # "what number do I ring?" from a parent: people to call, not the referral lines.
             dispatcher.utter_message(response="utter_who_to_call_parent")

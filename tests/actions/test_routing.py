@@ -298,3 +298,23 @@ async def test_a_place_named_earlier_in_the_conversation_is_used(clock) -> None:
     earlier.events.insert(2, {"event": "user", "text": "sorry, I meant Dudley"})
     _, messages, _ = await run(ActionGiveContacts(), earlier)
     assert messages[0]["area_name"] == "Dudley"
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        ("opening hours of the children's centre in Exmouth", True),
+        ("whats the number for the family hub", True),
+        ("can you give me the phone number of the GP surgery", True),
+        ("children's centre worker here, what's the front door number", False),
+        ("what number do I call", False),
+        ("SPoA hours", False),
+    ],
+)
+async def test_a_service_not_held_is_said_to_be_not_held_not_given_the_front_door(
+    clock, text: str, other: bool
+) -> None:
+    clock(OPEN)
+    text_out, messages, _ = await run(ActionGiveContacts(), tracker(text=text, slots={"area": "devon"}))
+    assert (messages[0]["response"] == "utter_other_service") is other
+    assert ("0345 155 1071" in text_out) is (not other)
