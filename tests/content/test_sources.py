@@ -1,7 +1,8 @@
 """Every claim carries its source, and every number, age and time the bot can say is in the sources.
 
-The sources are ../shared/content/FACTS.md (cited as "FACTS §N") and the review documents in
-../shared/seeds/ (cited as "seed 004" or "seed 004 5.8"). A cited section, seed or paragraph that
+The sources are FACTS.md (cited as "FACTS §N") and the review documents (cited as "seed 004" or
+"seed 004 5.8"), read from the copy in sources/ so the checks run on any clean clone; when the
+team's ../shared/ is next to the repository, the copy must match it. A cited section, seed or paragraph that
 does not exist fails; so does a reply that states a fact with nothing cited, and a phone number,
 quantity ("48 hours", "38°C", "11%") or opening time that neither FACTS nor a seed contains.
 """
@@ -19,9 +20,10 @@ from actions.guidance import GUIDANCE_DIR
 from bot.settings import ROOT
 from tests.content.test_content import AREAS_DIR, area_numbers
 
+SOURCES = ROOT / "sources"
+FACTS = SOURCES / "FACTS.md"
+SEEDS = SOURCES / "seeds"
 SHARED = ROOT.parent / "shared"
-FACTS = SHARED / "content" / "FACTS.md"
-SEEDS = SHARED / "seeds"
 RESPONSE_SOURCES = ROOT / "data" / "content" / "response_sources.yml"
 
 REF = re.compile(r"^(?:FACTS §(?P<section>\d+)|seed (?P<seed>\d{3})(?: (?P<para>\d+\.\d+))?|assistant)$")
@@ -109,6 +111,15 @@ def reply_texts() -> list[tuple[str, str]]:
 def test_the_sources_are_where_the_citations_point() -> None:
     assert FACTS.is_file(), f"FACTS.md not found at {FACTS}"
     assert seed_file("000") and seed_file("004")
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="no ../shared next to this clone to compare the copy with")
+def test_the_copy_of_the_sources_is_the_teams_current_one() -> None:
+    refresh = "cp ../shared/content/FACTS.md sources/ && cp ../shared/seeds/*.txt sources/seeds/"
+    assert FACTS.read_bytes() == (SHARED / "content" / "FACTS.md").read_bytes(), refresh
+    theirs = {p.name: p.read_bytes() for p in (SHARED / "seeds").glob("*.txt")}
+    ours = {p.name: p.read_bytes() for p in SEEDS.glob("*.txt")}
+    assert ours == theirs, refresh
 
 
 @pytest.mark.parametrize(
