@@ -55,6 +55,7 @@ ROUTES = {"action_route_concern", "action_give_contacts", "action_emergency_rout
 PROFESSIONAL_ANSWERS = ROUTES | {
     "utter_professional_intro",
     "action_guidance",
+    "action_tell_more",
     "utter_urgent_health_professional",
     "utter_emergency_professional",
     "action_set_area",
@@ -149,7 +150,8 @@ class ActionWhatNext(SafeAction):
             return _form_after_call(dispatcher, tracker)
         role = who_is_asking(tracker)
         if role == PROFESSIONAL:
-            if "action_guidance" in last:
+            if last & {"action_guidance", "action_tell_more", "utter_urgent_health_professional"}:
+                # After an answer on what to do, "what next" / "what number then" is the lines.
                 return say_contacts(dispatcher, tracker)
             dispatcher.utter_message(response="utter_professional_intro")
             return []

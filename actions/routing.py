@@ -64,7 +64,7 @@ class ActionRouteConcern(SafeAction):
 # lines and the national ones): asked for their number or hours, say so rather than give the
 # Front Door's. "children's centre worker here, what's the number" asks for the Front Door.
 _SERVICES = (
-    r"children'?s cent(?:re|er)s?|family hubs?|(?:gp|doctors'?) surgery|clinic|library|hospital"
+    r"children'?s? cent(?:re|er)s?|family hubs?|(?:gp|doctors'?) surgery|clinic|library|hospital"
     r"|pharmacy|chemist|cry-?sis|home-?start|sure start|baby group|breastfeeding (?:group|cafe)"
 )
 _ASKS_FOR_A_SERVICE = re.compile(

@@ -53,6 +53,18 @@ async def test_now_what_after_a_devon_route_is_the_form_within_4_hours(clock) ->
     assert text.startswith("Yes.") and "within 4 hours" in text
 
 
+async def test_what_number_after_tell_me_more_is_the_areas_lines(clock) -> None:
+    clock(OPEN)
+    state = tracker(
+        "what number do i ring then",
+        "ask_what_next",
+        slots={"area": "devon", "role": "professional"},
+        events=turns(("bruise on a 9 week old", ["action_guidance"]), ("tell me more", ["action_tell_more"])),
+    )
+    text, messages, _ = await run(ActionWhatNext(), state)
+    assert responses(messages) == ["utter_contacts_open"] and DEVON_FRONT_DOOR in text
+
+
 async def test_now_what_with_nothing_before_offers_the_menu_for_who_is_asking() -> None:
     parent, messages, _ = await run(ActionWhatNext(), tracker("now what", "ask_what_next", events=turns()))
     assert responses(messages) == ["utter_parent_menu"]

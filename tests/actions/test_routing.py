@@ -305,6 +305,7 @@ async def test_a_place_named_earlier_in_the_conversation_is_used(clock) -> None:
     [
         ("opening hours of the children's centre in Exmouth", True),
         ("whats the number for the family hub", True),
+        ("opening times for the children centre pls", True),
         ("can you give me the phone number of the GP surgery", True),
         ("children's centre worker here, what's the front door number", False),
         ("what number do I call", False),
