@@ -19,7 +19,7 @@ TRAINING_LIST := build/training-files.txt
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install build train run test test-python test-conversations lint lock bench nlu-eval content-review FORCE
+.PHONY: help install build browser-tools screenshots train run test test-python test-conversations lint lock bench nlu-eval content-review FORCE
 
 help:
 	@echo "make run    install, build, train if needed, start the bot (REST on :5005, actions on :5055)"
@@ -58,7 +58,22 @@ train: $(MODEL)
 run: $(MODEL)
 	$(PYTHON) -m tools.serve
 
-test: build
+# The widget's browser tests: Debian's chromium (driven by Playwright) and axe-core from npm.
+CHROMIUM := /usr/bin/chromium
+AXE := tests/web/node_modules/axe-core/axe.min.js
+
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the widget's browser tests..."
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -q chromium || \
+		{ $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -q && $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -q chromium; }
+
+$(AXE): tests/web/package.json tests/web/package-lock.json
+	npm ci --prefix tests/web --no-audit --no-fund --loglevel=error
+	@touch $@
+
+browser-tools: $(CHROMIUM) $(AXE)
+
+test: build browser-tools
 	$(PYTHON) -m tools.validate_data
 	$(MAKE) --no-print-directory train
 	$(MAKE) --no-print-directory lint
@@ -77,6 +92,10 @@ test-conversations: $(MODEL)
 # Figures, not pass/fail: training (with BENCH_ARGS=--train), start-up, per-turn latency, memory.
 bench: $(MODEL)
 	$(PYTHON) -m tools.benchmark $(BENCH_ARGS)
+
+# The widget's pictures in docs/ for the README (starts the trained bot on ports of its own).
+screenshots: $(MODEL) browser-tools
+	$(PYTHON) -m tools.screenshots
 
 # 5-fold cross-validation of the intent classifier (config without the FallbackClassifier).
 nlu-eval: build

@@ -35,6 +35,11 @@ class BotProcesses:
     def webhook(self) -> str:
         return f"http://localhost:{self.rasa_port}/webhooks/rest/webhook"
 
+    @property
+    def widget_page(self) -> str:
+        """The chat widget's demo page (bot/channels/webchat.py)."""
+        return f"http://127.0.0.1:{self.rasa_port}/webhooks/webchat/"
+
     def start(self, timeout: float = 300.0) -> float:
         """Start both servers; returns seconds until the bot answered its first message."""
         started = time.monotonic()
@@ -149,6 +154,7 @@ def main() -> int:
         return 0
     print(
         f"\nThe bot is answering (ready after {seconds:.0f} s).\n"
+        f"  Chat widget:    {bot.widget_page}  (add ?area=east_sussex or ?area=dudley)\n"
         f"  REST webhook:   {bot.webhook}\n"
         f"  Action server:  http://localhost:{bot.action_port}/health\n\n"
         "Try it:\n"

@@ -1,0 +1,1 @@
+"""Input channels of our own (Rasa mounts each at /webhooks/<name>/)."""
