@@ -14,7 +14,7 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from actions.areas import Area, areas, is_open, national_lines, now_uk
+from actions.areas import Area, areas, is_bank_holiday, is_open, national_lines, now_uk
 
 EMERGENCY, PHONE, FORM = "emergency", "phone", "form"
 
@@ -80,7 +80,11 @@ def area_values(area: Area, when: datetime | None = None, *, emergency: bool = F
     daytime contact with its own line (East Sussex: the family's social worker instead of SPoA;
     Devon: the form within four hours of the call), so they are given only while that line is open,
     and the note before phoning is left out of the 999 route."""
-    open_now = is_open(area, when or now_uk())
+    moment = when or now_uk()
+    open_now = is_open(area, moment)
+    # The source pages say nothing about bank holidays: treating the line as closed then is the
+    # assistant's own advice for safety, and the reply says so rather than stating it as a fact.
+    holiday = is_bank_holiday(moment)
     notes = area.notes if open_now else {}
     before = None if emergency else notes.get("before_phone")
     after = notes.get("after_phone")
@@ -93,6 +97,10 @@ def area_values(area: Area, when: datetime | None = None, *, emergency: bool = F
         "out_of_hours_line": area.out_of_hours_line,
         "line_now_name": area.daytime_name if open_now else area.out_of_hours_name,
         "line_now": area.daytime_line if open_now else area.out_of_hours_line,
+        "closed_now": "may not be answering today, a bank holiday: I advise the out-of-hours line"
+        if holiday
+        else "is closed now",
+        "closed_note": "today is a bank holiday: I advise the out-of-hours line" if holiday else "closed now",
         "form_name": area.form_name,
         "form_page": area.form_page,
         "source_name": area.source_name,

@@ -3,7 +3,7 @@
 """
 
 from actions.areas.files import AREAS_DIR, AreaFileError, areas, load_directory, national_lines
-from actions.areas.hours import UK_TIME, is_open, now_uk
+from actions.areas.hours import UK_TIME, is_bank_holiday, is_open, now_uk
 from actions.areas.model import DAYS, Area, AreaDirectory, Opening
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "AreaFileError",
     "Opening",
     "areas",
+    "is_bank_holiday",
     "is_open",
     "load_directory",
     "national_lines",

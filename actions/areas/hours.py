@@ -23,5 +23,11 @@ def is_open(area: Area, when: datetime) -> bool:
     return opening is not None and opening.start <= local.time() < opening.end
 
 
+def is_bank_holiday(when: datetime) -> bool:
+    """Whether `when` is on one of England's bank holidays (UK time)."""
+    local = when.astimezone(UK_TIME) if when.tzinfo else when.replace(tzinfo=UK_TIME)
+    return local.date() in _BANK_HOLIDAYS
+
+
 def now_uk() -> datetime:
     return datetime.now(UK_TIME)

@@ -17,6 +17,8 @@ from bot.settings import ROOT
 # A Wednesday at 11:00 (every line open) and a Saturday at 11:00 (every line closed).
 OPEN = datetime(2026, 11, 18, 11, 0, tzinfo=UK_TIME)
 CLOSED = datetime(2026, 11, 21, 11, 0, tzinfo=UK_TIME)
+# Monday 2026-12-28, Boxing Day observed: a bank holiday in what would be opening hours.
+BANK_HOLIDAY = datetime(2026, 12, 28, 11, 0, tzinfo=UK_TIME)
 
 
 def tracker(

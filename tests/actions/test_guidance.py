@@ -114,6 +114,8 @@ async def test_devons_case_resolution_protocol_and_mash_contact_go_to_devon_only
 ) -> None:
     clock(OPEN)
     text, _, _ = await run(ActionGuidance(), tracker(intent="guidance_escalation", slots={"area": area}))
-    assert "must never stop the child being safeguarded" in text
+    assert "Keep the child safe while the disagreement is settled" in text
+    # The protocol's own words are Devon's: other areas are not told Devon's protocol says them.
+    assert ("must never stop the child being safeguarded" in text) is devons
     assert ("In Devon, use the Case Resolution Protocol" in text) is devons
     assert ("named manager" in text) is devons

@@ -6,7 +6,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.routing import ActionEmergencyRoute, ActionGiveContacts, ActionRouteConcern, ActionSetArea
-from tests.actions.conftest import CLOSED, OPEN, responses, run, tracker
+from tests.actions.conftest import BANK_HOLIDAY, CLOSED, OPEN, responses, run, tracker
 
 AREAS = {
     "devon": ("0345 155 1071", "0345 6000 388", "dcfp.org.uk"),
@@ -181,12 +181,18 @@ async def test_east_sussex_social_worker_note_only_by_day_and_never_in_the_999_r
 
 
 async def test_closed_lines_advise_the_out_of_hours_line_on_bank_holidays_as_advice(clock) -> None:
+    concern = {"area": "devon", "significant_harm": True, "immediate_danger": False}
     clock(CLOSED)
-    text, _, _ = await run(
-        ActionRouteConcern(),
-        tracker(slots={"area": "devon", "significant_harm": True, "immediate_danger": False}),
-    )
-    assert "on bank holidays, use the out-of-hours line" in text and "not on bank holidays" not in text
+    text, _, _ = await run(ActionRouteConcern(), tracker(slots=concern))
+    assert "is closed now" in text and "on bank holidays, I advise the out-of-hours line" in text
+    # A weekday bank holiday in opening hours: the source pages say nothing about bank holidays, so
+    # the reply gives the out-of-hours line as the assistant's advice, not as a fact about the line.
+    clock(BANK_HOLIDAY)
+    text, _, _ = await run(ActionRouteConcern(), tracker(slots=concern))
+    assert "0345 6000 388" in text and "is closed now" not in text
+    assert "may not be answering today, a bank holiday: I advise the out-of-hours line" in text
+    contacts, _, _ = await run(ActionGiveContacts(), tracker(slots={"area": "devon"}))
+    assert "(today is a bank holiday: I advise the out-of-hours line)" in contacts
 
 
 @pytest.mark.parametrize(
