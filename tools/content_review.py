@@ -3,7 +3,7 @@ checked and who should re-check it.
 
 `python -m tools.content_review` rewrites the file from data/guidance/, data/areas/ and
 data/content/response_sources.yml; `--check` exits 1 when the file is out of date (make test runs
-the check through tests/content/test_content_review.py).
+the check through tests/content/test_sources.py).
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ from actions.guidance import GUIDANCE_DIR
 from bot.settings import ROOT
 
 AREAS_DIR = ROOT / "data" / "areas"
-# Phone numbers as written: 0 then 10 more digits with spaces, or 999/111.
-PHONE = re.compile(r"(?<![\d/.-])(?:0\d{2,4}[ \d]{6,10}\d|999|111)(?![\d/])")
+# Phone numbers as written: 0 then 10 more digits with spaces (or Childline's 0800 1111), 999, 111,
+# 101 and Samaritans' 116 123.
+PHONE = re.compile(r"(?<![\d/.-])(?:0\d{2,4}[ \d]{6,10}\d|0800 1111|116 123|999|111|101)(?![\d/])")
 
 
 def numbers_in(text: str) -> set[str]:

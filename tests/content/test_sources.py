@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from actions.areas import load_directory
 from actions.guidance import GUIDANCE_DIR
 from bot.settings import ROOT
 from tests.content.test_content import AREAS_DIR, area_numbers
@@ -173,11 +174,27 @@ def test_every_phone_number_in_the_area_files_is_in_facts() -> None:
     assert not missing, f"numbers in data/areas/ that FACTS.md does not have: {missing}"
 
 
-def test_every_opening_time_in_the_area_files_is_in_facts() -> None:
-    for name, content in area_files():
-        for day, hours in (content.get("daytime", {}).get("hours") or {}).items():
-            for time in re.findall(r"\d{2}:\d{2}", hours):
-                assert time.lstrip("0") in facts(), f"{name} {day}: {time} is not in FACTS.md"
+def facts_row(area_name: str) -> str:
+    """The line of FACTS.md section 6's table for one partnership."""
+    rows = [line for line in facts().splitlines() if line.startswith(f"| {area_name}")]
+    assert len(rows) == 1, f"FACTS.md has {len(rows)} table rows for {area_name}"
+    return " ".join(rows[0].split())
+
+
+def test_each_areas_lines_and_hours_are_that_areas_in_facts() -> None:
+    # Per area and per field, so two areas' numbers or hours swapped would be caught.
+    for area in load_directory().all:
+        row = facts_row(area.name)
+        assert area.daytime_phone in row, f"{area.id}: daytime {area.daytime_phone} is not in its FACTS row"
+        for phone in area.out_of_hours_phones:
+            assert phone in row, f"{area.id}: out of hours {phone} is not in its FACTS row"
+        assert area.hours_text() in row, f"{area.id}: hours '{area.hours_text()}' are not in its FACTS row"
+
+
+def test_swapped_numbers_or_hours_would_be_caught() -> None:
+    devon, dudley = (facts_row(name) for name in ("Devon", "Dudley"))
+    assert "0300 555 0050" not in devon and "0345 155 1071" not in dudley
+    assert "Mon-Fri 9:00-17:00" not in devon
 
 
 def test_every_age_time_and_figure_the_bot_can_say_is_in_the_sources() -> None:
