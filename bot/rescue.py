@@ -10,6 +10,12 @@
    or the ways to soothe when none ranks at all: never "didn't understand" to a parent whose baby
    is crying.
 
+3. **A national line the assistant does hold** ("what's the NSPCC number", "Samaritans number
+   please", "is there a helpline for parents"): the classifier reads "another service", whose answer
+   is that its details are not held. These ask who to call (`ask_who_to_call`).
+4. **Who they are, and nothing else understood** ("Hi, I'm a health visitor", "nursery nurse,
+   Lye", "I'm the childminder"): the role the cues found (bot/roles.py) is the answer to give.
+
 It runs after the classifiers and the place reader, and before the safety net, which still
 overrules it when a message touches danger.
 """
@@ -26,6 +32,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import (
+    ENTITIES,
     INTENT,
     INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
@@ -35,6 +42,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.roles import PARENT, PROFESSIONAL, ROLE_ENTITY
 from bot.safety.component import set_intent
 
 # Words a plain request for a route is made of, and nothing else.
@@ -72,6 +80,12 @@ CRYING_INTENTS = (
     "i_am_dad_or_partner",
     "guidance_icon_professional",
 )
+# National lines the assistant holds (data/areas/national.yml), or a helpline with no service named.
+HELD_LINES = re.compile(
+    r"\b(nspcc|samaritans?|nhs 111|111|childline|police non emergency|101|"
+    r"(?:a |any )?(?:help ?line|helpline) for (?:parents|mums|dads|new parents|me))\b"
+)
+ROLE_INTENTS = {PARENT: "i_am_parent", PROFESSIONAL: "i_am_professional"}
 # Below this, a crying answer's rank says nothing and the ways to soothe are given.
 CRYING_MIN_CONFIDENCE = 0.15
 
@@ -138,8 +152,18 @@ class NotUnderstoodRescue(GraphComponent, IntentClassifier):
                 continue
             if guess in self._not_understood | self._route_guesses and asks_only_for_a_route(text):
                 set_intent(message, "ask_contacts")
-            elif guess in self._not_understood:
-                answer = crying_answer(text, message.get(INTENT_RANKING_KEY) or [])
-                if answer:
-                    set_intent(message, answer)
+            elif guess == "ask_other_service" and HELD_LINES.search(" ".join(words_of(text))):
+                set_intent(message, "ask_who_to_call")
+            elif guess in self._not_understood and crying_answer(text, message.get(INTENT_RANKING_KEY) or []):
+                set_intent(message, crying_answer(text, message.get(INTENT_RANKING_KEY) or []) or "")
+            elif guess in self._not_understood | {"greet"} and (role := role_found(message)):
+                set_intent(message, ROLE_INTENTS[role])
         return messages
+
+
+def role_found(message: Message) -> str | None:
+    """The role the cues found in this message (bot/roles.py), if any."""
+    for entity in message.get(ENTITIES) or []:
+        if entity.get("entity") == ROLE_ENTITY and entity.get("value") in ROLE_INTENTS:
+            return str(entity["value"])
+    return None

@@ -68,3 +68,25 @@ def test_a_message_not_about_crying_or_already_understood_is_left_alone() -> Non
     assert rescued("what is the weather", [("nlu_fallback", 0.45), ("ask_comfort", 0.3)]) == "nlu_fallback"
     assert rescued("he cries when i sing", [("ask_comfort", 0.8)]) == "ask_comfort"
     assert rescued("/i_am_parent", [("nlu_fallback", 0.45)]) == "nlu_fallback"
+
+
+@pytest.mark.parametrize(
+    "text", ["whats the nspcc number", "samaritans number please", "is there a helpline for parents"]
+)
+def test_a_national_line_the_assistant_holds_is_who_to_call_not_an_unknown_service(text: str) -> None:
+    assert rescued(text, [("ask_other_service", 0.8)]) == "ask_who_to_call"
+    assert rescued("what's the number for home-start", [("ask_other_service", 0.8)]) == "ask_other_service"
+
+
+def test_a_greeting_or_unknown_message_that_says_who_they_are_gets_the_role_answer() -> None:
+    component = NotUnderstoodRescue(NotUnderstoodRescue.get_default_config())
+    for text, guess, role, expected in [
+        ("Hi, I'm a health visitor", "greet", "professional", "i_am_professional"),
+        ("nursery nurse, Lye", "nlu_fallback", "professional", "i_am_professional"),
+        ("I'm the childminder", "nlu_fallback", "parent", "i_am_parent"),
+        ("hello", "greet", None, "greet"),
+    ]:
+        message = classified(text, [(guess, 0.9)])
+        if role:
+            message.set("entities", [{"entity": "role", "value": role}])
+        assert component.process([message])[0].get(INTENT)["name"] == expected, text

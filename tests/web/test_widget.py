@@ -132,6 +132,39 @@ def test_markup_typed_by_a_user_stays_text(page: Any, widget_bot: BotProcesses) 
     assert page.dialogs == []
 
 
+def test_only_the_sources_sites_become_links(page: Any, widget_bot: BotProcesses) -> None:
+    open_widget(page, widget_bot)
+    # A reply kept in this tab, as the widget keeps them, with one allowed and one unknown address.
+    page.evaluate(
+        """text => {
+            const key = Object.keys(sessionStorage)[0];
+            const chat = JSON.parse(sessionStorage.getItem(key));
+            chat.messages.push({from: "bot", text: text});
+            sessionStorage.setItem(key, JSON.stringify(chat));
+        }""",
+        "See iconcope.org or https://evil.example.com/x, or call 0345 155 1071.",
+    )
+    page.reload()
+    bubble = page.locator(".sgw-msg-bot").last
+    bubble.wait_for()
+    hrefs = bubble.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs == ["https://iconcope.org", "tel:03451551071"]
+    assert "https://evil.example.com/x" in bubble.inner_text()
+
+
+def test_a_slow_bot_shows_typing_then_the_built_in_help(page: Any, widget_bot: BotProcesses) -> None:
+    open_widget(page, widget_bot, area="east_sussex")
+    # The bot never answers: the request is held and never let through.
+    page.route("**/webhooks/webchat/webhook", lambda route: None)
+    page.get_by_label("Your message").fill("hello?")
+    page.get_by_label("Your message").press("Enter")
+    page.locator(".sgw-typing .sgw-dots").wait_for(timeout=3_000)
+    notice = page.locator(".sgw-msg-notice").last
+    notice.wait_for(timeout=12_000)
+    text = notice.inner_text()
+    assert "999" in text and "111" in text and "01323 464222" in text and "01273 335905" in text
+
+
 def test_quick_exit_with_the_button_replaces_the_page_and_clears_the_chat(
     page: Any, widget_bot: BotProcesses
 ) -> None:
