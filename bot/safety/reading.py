@@ -108,6 +108,11 @@ _TEMPERATURE_WORDS = re.compile(
     r"\b(temp|temps|temperature|fever|feverish|thermometer|hot|burning|warm|degrees?|°)"
 )
 _TIMES = re.compile(r"(?<![\w.])" + _NUMBER + r"\s+times?\b")
+# "6 wks old, 38.4 and won't feed": a number with one decimal between 34 and 42.9 is a temperature
+# even without a word for one (ages, weights and times are not written that way).
+_DECIMAL_TEMPERATURE = re.compile(
+    r"(?<![\w.£$])(3[4-9]|4[0-2])[.,](\d)(?![\d.])(?!\s*(kg|lb|lbs|cm|kilos?|pounds?|weeks?|wks?|%))"
+)
 
 
 def measures(text: str) -> str:
@@ -116,6 +121,10 @@ def measures(text: str) -> str:
     text = _AGE.sub(lambda m: _age(m, text), text)
     if _TEMPERATURE_WORDS.search(text):
         text = _TEMPERATURE.sub(_temperature, text)
+    else:
+        text = _DECIMAL_TEMPERATURE.sub(
+            lambda m: _temperature_token(int(m.group(1)) + int(m.group(2)) / 10), text
+        )
     return _TIMES.sub(_times, text)
 
 
@@ -156,6 +165,12 @@ def _temperature(match: re.Match[str]) -> str:
         value = (value - 32) * 5 / 9
     if not 34 <= value <= 43:
         return match.group(0)
+    return _temperature_token(value)
+
+
+def _temperature_token(value: float) -> str:
+    if value < 36:
+        return f" {MEASURES['<temperature under 36C>']} "
     return f" {MEASURES['<temperature 38C or more>' if value >= 38 else '<temperature under 38C>']} "
 
 

@@ -31,6 +31,8 @@ NOT_A_REPORT_FILE = "not_a_report.yml"
 MEASURES = {
     "<temperature 38C or more>": "ztempthirtyeightplus",
     "<temperature under 38C>": "ztempunderthirtyeight",
+    # Abnormally cold (FACTS.md section 2: "pale, mottled and abnormally cold"): under 36C.
+    "<temperature under 36C>": "ztempunderthirtysix",
     "<age under 3 months>": "zageunderthreemonths",
     "<age 3 to 11 months>": "zagethreetoelevenmonths",
     "<age 1 year or more>": "zageoneyearplus",
