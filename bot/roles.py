@@ -43,6 +43,14 @@ _OPENING_END = (
 
 
 _DENIED = re.compile(r"\b(?:not|never|no|isn't|aint|ain't)\s+(?:an?\s+|the\s+)?(?:health\s+)?professional\b")
+# "I'm a midwife but asking as a mum", "I work in a nursery but this is about my own baby": a
+# professional writing about their own child is a parent here, whatever their job.
+_AS_A_PARENT = re.compile(
+    r"\b(?:asking|here|writing|speaking|messaging|this is)\s+(?:just\s+)?as\s+(?:a\s+)?"
+    r"(?:mum|mom|mam|dad|parent|mother|father|nan|grandparent)\b"
+    r"|\babout my own (?:baby|son|daughter|child|little one|lo|boy|girl)\b"
+    r"|\bmy own (?:baby|son|daughter|child|little one|\d+\s*(?:week|wk|month)s?\s*old)\b"
+)
 # "my 3 week old", "my 2mo", "my 10 month old": a baby's age with "my" is a parent's or carer's.
 _MY_BABY_AGE = r"(?:my|our)\s+\d+\s*(?:-\s*)?(?:day|days|week|weeks|wk|wks|w|month|months|mo|mth|mths|m)\b"
 # "I'm 20 weeks", "im 34 wks pregnant": the writer is expecting a baby.
@@ -73,10 +81,12 @@ class RoleCues:
 
     def role_of(self, text: str) -> str | None:
         """The role a message shows, or None. A professional cue wins over a parent one ("the
-        mother says my client's baby...")."""
+        mother says my client's baby..."), unless they say they are asking as a parent."""
         lowered = " ".join(text.lower().replace("\u2019", "'").split())
         # "just a mum, not a professional": a job said not to be theirs is no cue.
         lowered = _DENIED.sub(" ", lowered)
+        if _AS_A_PARENT.search(lowered):
+            return PARENT
         if self._professional.search(lowered):
             return PROFESSIONAL
         if self._parent.search(lowered):

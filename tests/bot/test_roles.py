@@ -93,3 +93,10 @@ def test_the_role_the_words_show_wins_over_the_classifier() -> None:
     other.set(INTENT, {"name": "ask_comfort", "confidence": 0.9})
     extractor.process([other])
     assert other.get(INTENT)["name"] == "ask_comfort"  # only a role intent is put right
+
+
+def test_a_professional_asking_about_their_own_baby_is_a_parent_here() -> None:
+    cues = RoleCues.from_file()
+    assert cues.role_of("I'm a midwife but asking as a mum tbh, my own 5 week old won't settle") == PARENT
+    assert cues.role_of("i work in a nursery but this is about my own baby") == PARENT
+    assert cues.role_of("I'm a midwife, the mum says her own baby cries all night") == PROFESSIONAL
