@@ -65,7 +65,8 @@ CRYING = re.compile(
     r"\b(cry|cries|crying|cryin|cried|crys|scream\w*|wail\w*|howl\w*|grizzl\w*|fussing|fussy|"
     r"won'?t settle|not settling|unsettled|inconsolable)\b"
 )
-# The answers about crying, in no order: the classifier's ranking picks among them.
+# The parents' answers about crying, in no order: the classifier's ranking picks among them. Not
+# the professionals' ICON guidance: a parent must never be given professionals' text.
 CRYING_INTENTS = (
     "ask_icon",
     "ask_crying_normal",
@@ -78,7 +79,6 @@ CRYING_INTENTS = (
     "ask_illness",
     "feeling_overwhelmed",
     "i_am_dad_or_partner",
-    "guidance_icon_professional",
 )
 # National lines the assistant holds (data/areas/national.yml), or a helpline with no service named.
 HELD_LINES = re.compile(

@@ -90,3 +90,8 @@ def test_a_greeting_or_unknown_message_that_says_who_they_are_gets_the_role_answ
         if role:
             message.set("entities", [{"entity": "role", "value": role}])
         assert component.process([message])[0].get(INTENT)["name"] == expected, text
+
+
+def test_a_crying_message_never_gets_the_professionals_icon_guidance() -> None:
+    ranking = [("nlu_fallback", 0.45), ("guidance_icon_professional", 0.4), ("ask_comfort", 0.2)]
+    assert rescued("who can I talk to about the crying in the middle of the night", ranking) == "ask_comfort"
