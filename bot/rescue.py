@@ -154,8 +154,10 @@ class NotUnderstoodRescue(GraphComponent, IntentClassifier):
                 set_intent(message, "ask_contacts")
             elif guess == "ask_other_service" and HELD_LINES.search(" ".join(words_of(text))):
                 set_intent(message, "ask_who_to_call")
-            elif guess in self._not_understood and crying_answer(text, message.get(INTENT_RANKING_KEY) or []):
-                set_intent(message, crying_answer(text, message.get(INTENT_RANKING_KEY) or []) or "")
+            elif guess in self._not_understood and (
+                answer := crying_answer(text, message.get(INTENT_RANKING_KEY) or [])
+            ):
+                set_intent(message, answer)
             elif guess in self._not_understood | {"greet"} and (role := role_found(message)):
                 set_intent(message, ROLE_INTENTS[role])
         return messages

@@ -184,6 +184,14 @@ class WebChatInput(InputChannel):
         self.signer = SessionSigner(webchat_secret())
         self.limiter = RateLimiter(rate_limit, rate_window)
         self.config = widget_config(settings().default_area)
+        # Read once: the files and the area lines they carry are fixed while the server runs.
+        self.page = (WEB_DIR / "demo.html").read_text(encoding="utf-8")
+        self.script = (
+            (WEB_DIR / "widget.js")
+            .read_text(encoding="utf-8")
+            .replace("/*CONFIG*/ null", json.dumps(self.config))
+        )
+        self.styles = (WEB_DIR / "widget.css").read_text(encoding="utf-8")
 
     def _area(self, value: Any) -> str | None:
         return value if isinstance(value, str) and value in self.config["areas"] else None
@@ -194,21 +202,19 @@ class WebChatInput(InputChannel):
         @hooks.route("/", methods=["GET"])
         async def demo(request: Request) -> HTTPResponse:
             area = self._area(request.args.get("area")) or self.config["default_area"]
-            page = (WEB_DIR / "demo.html").read_text(encoding="utf-8").replace("{{area}}", area)
-            return response.html(page, headers=_page_headers())
+            return response.html(self.page.replace("{{area}}", area), headers=_page_headers())
 
         @hooks.route("/widget.js", methods=["GET"])
         async def script(request: Request) -> HTTPResponse:
-            code = (WEB_DIR / "widget.js").read_text(encoding="utf-8")
-            code = code.replace("/*CONFIG*/ null", json.dumps(self.config))
             return response.text(
-                code, content_type="text/javascript; charset=utf-8", headers=_static_headers()
+                self.script, content_type="text/javascript; charset=utf-8", headers=_static_headers()
             )
 
         @hooks.route("/widget.css", methods=["GET"])
         async def styles(request: Request) -> HTTPResponse:
-            css = (WEB_DIR / "widget.css").read_text(encoding="utf-8")
-            return response.text(css, content_type="text/css; charset=utf-8", headers=_static_headers())
+            return response.text(
+                self.styles, content_type="text/css; charset=utf-8", headers=_static_headers()
+            )
 
         @hooks.route("/session", methods=["POST", "OPTIONS"])
         async def session(request: Request) -> HTTPResponse:
