@@ -21,13 +21,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_bot(tmp_dir: Path) -> BotProcesses:
-    """The trained model, the action server and an SQLite tracker store, as `make run` starts them."""
+def start_bot(
+    tmp_dir: Path, credentials: Path | None = None, env: dict[str, str] | None = None
+) -> BotProcesses:
+    """The trained model, the action server and an SQLite tracker store, as `make run` starts them
+    (with other channels or settings when a test gives them)."""
     config = settings()
     if not config.model.exists():
         pytest.fail(f"{config.model} is missing: run `make train` (make test does) before these tests")
     config = config.replace(rasa_port=free_port(), action_port=free_port(), tracker_db=tmp_dir / "tracker.db")
-    bot = BotProcesses(config, log_dir=tmp_dir / "logs")
+    bot = BotProcesses(config, log_dir=tmp_dir / "logs", credentials=credentials, extra_env=env)
     bot.start()
     return bot
 

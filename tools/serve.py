@@ -23,8 +23,17 @@ from bot.settings import ROOT, Settings, settings
 class BotProcesses:
     """The action server and Rasa as child processes, with the REST channel on `rasa_port`."""
 
-    def __init__(self, config: Settings, log_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        config: Settings,
+        log_dir: Path | None = None,
+        credentials: Path | None = None,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.config = config
+        # The channels (credentials.yml unless a test gives its own) and settings only they read.
+        self.credentials = credentials or ROOT / "credentials.yml"
+        self.extra_env = extra_env or {}
         self.rasa_port = config.rasa_port
         self.action_port = config.action_port
         self._log_dir = log_dir
@@ -47,6 +56,7 @@ class BotProcesses:
         env = {
             **os.environ,
             **self.config.as_environment(),
+            **self.extra_env,
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "PYTHONPATH": str(ROOT),
         }
@@ -66,7 +76,7 @@ class BotProcesses:
                 "--port",
                 str(self.rasa_port),
                 "--credentials",
-                "credentials.yml",
+                str(self.credentials),
                 "--endpoints",
                 "endpoints.yml",
             ],

@@ -20,62 +20,33 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import re
 import secrets
 import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import yaml
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
-from rasa.shared.core.events import SlotSet
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.areas.files import load_directory, national_lines
+from bot.channels.common import EMERGENCY_LINE, NO_TEXT, TOO_LONG, channel_secret, fill_unset_slots
 from bot.settings import ROOT, settings
 
 logger = logging.getLogger(__name__)
 
 WEB_DIR = ROOT / "web"
-SECRET_FILE = "webchat-secret"
-# Sent with every answer that is not the bot's own, so nobody in danger is left without it.
-EMERGENCY_LINE = "If a baby is in danger or seriously ill now, call 999."
-TOO_LONG = (
-    "That message is longer than I can read ({limit} characters at most). "
-    "Please send it in shorter parts. " + EMERGENCY_LINE
-)
 TOO_FAST = (
     "You're sending messages faster than I can answer. Please wait a few seconds and try again. "
     + EMERGENCY_LINE
 )
-NO_TEXT = "I didn't get any words in that message. Please type your question. " + EMERGENCY_LINE
 # Web addresses the widget turns into links: the places the assistant's sources live (FACTS.md).
 FACTS_FILE = ROOT / "sources" / "FACTS.md"
 _DOMAIN = re.compile(r"\b((?:[a-z0-9-]+\.)+(?:uk|org|com|net))\b", re.IGNORECASE)
-
-
-def webchat_secret(var_dir: Path | None = None) -> bytes:
-    """The signing secret: WEBCHAT_SECRET from the environment or .env, otherwise one made on the
-    first start and kept (readable by this user only) next to the tracker store."""
-    configured = os.environ.get("WEBCHAT_SECRET")
-    if configured is None:
-        settings()  # loads .env into the environment
-        configured = os.environ.get("WEBCHAT_SECRET")
-    if configured:
-        return configured.encode()
-    folder = var_dir or settings().tracker_db.parent
-    path = folder / SECRET_FILE
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as file:
-            file.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
 
 
 class SessionSigner:
@@ -181,7 +152,7 @@ class WebChatInput(InputChannel):
 
     def __init__(self, max_message_chars: int = 1000, rate_limit: int = 15, rate_window: float = 60) -> None:
         self.max_message_chars = max_message_chars
-        self.signer = SessionSigner(webchat_secret())
+        self.signer = SessionSigner(channel_secret())
         self.limiter = RateLimiter(rate_limit, rate_window)
         self.config = widget_config(settings().default_area)
         # Read once: the files and the area lines they carry are fixed while the server runs.
@@ -243,7 +214,8 @@ class WebChatInput(InputChannel):
             if not self.limiter.allow(sender_id):
                 return _answer(429, TOO_FAST)
             collector = CollectingOutputChannel()
-            await self._apply_embed_area(request, sender_id, self._area(body.get("area")), collector)
+            # The embed's area fills the area slot until the user names one (and after a new session).
+            await fill_unset_slots(request, sender_id, collector, {"area": self._area(body.get("area"))})
             metadata = {"area": self._area(body.get("area"))}
             await on_new_message(
                 UserMessage(text, collector, sender_id, input_channel=self.name(), metadata=metadata)
@@ -255,19 +227,6 @@ class WebChatInput(InputChannel):
             return response.json({"replies": [r for r in replies if r]}, headers=_cors())
 
         return hooks
-
-    async def _apply_embed_area(
-        self, request: Request, sender_id: str, area: str | None, collector: CollectingOutputChannel
-    ) -> None:
-        """The embed's area fills the area slot until the user names one (and after a new session)."""
-        agent = getattr(request.app.ctx, "agent", None)
-        if area is None or agent is None or agent.processor is None:
-            return
-        async with agent.lock_store.lock(sender_id):
-            tracker = await agent.processor.fetch_tracker_and_update_session(sender_id, collector)
-            if tracker.get_slot("area") is None:
-                tracker.update(SlotSet("area", area))
-            await agent.processor.save_tracker(tracker)
 
 
 def _answer(status: int, text: str) -> HTTPResponse:

@@ -1,0 +1,146 @@
+"""What every channel of ours shares: pseudonymous conversation keys, slots a channel sets before the
+first message, the lines sent when the bot cannot read a message, and the tidying of chat markup.
+
+A chat platform identifies people by ids (a Slack user and channel, a Teams user and conversation).
+The replies need those ids only while the request is open, so they are never stored: the tracker is
+keyed by a keyed hash of them (`pseudonym`), and the stored message carries no channel metadata.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import logging
+import os
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from rasa.core.channels.channel import OutputChannel
+from rasa.shared.core.events import SlotSet
+from sanic.request import Request
+
+from bot.settings import settings
+
+logger = logging.getLogger(__name__)
+
+SECRET_FILE = "webchat-secret"
+# Sent with every answer that is not the bot's own, so nobody in danger is left without it.
+EMERGENCY_LINE = "If a baby is in danger or seriously ill now, call 999."
+TOO_LONG = (
+    "That message is longer than I can read ({limit} characters at most). "
+    "Please send it in shorter parts. " + EMERGENCY_LINE
+)
+FAILED = "Sorry, something went wrong on my side. " + EMERGENCY_LINE
+NO_TEXT = "I didn't get any words in that message. Please type your question. " + EMERGENCY_LINE
+
+
+def channel_secret(var_dir: Path | None = None) -> bytes:
+    """The server's secret: WEBCHAT_SECRET from the environment or .env, otherwise one made on the
+    first start and kept (readable by this user only) next to the tracker store."""
+    configured = os.environ.get("WEBCHAT_SECRET")
+    if configured is None:
+        settings()  # loads .env into the environment
+        configured = os.environ.get("WEBCHAT_SECRET")
+    if configured:
+        return configured.encode()
+    folder = var_dir or settings().tracker_db.parent
+    path = folder / SECRET_FILE
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another channel made it a moment ago
+            return path.read_text().strip().encode()
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
+def pseudonym(secret: bytes, channel: str, *ids: str | None) -> str:
+    """A stable conversation key for these platform ids that does not reveal them."""
+    joined = "\x1f".join(part or "" for part in ids)
+    digest = hmac.new(secret, f"{channel}\x1f{joined}".encode(), hashlib.sha256).hexdigest()
+    return f"{channel}-{digest[:32]}"
+
+
+def env(name: str) -> str:
+    """A setting from the environment or .env ("" when unset)."""
+    settings()  # loads .env into the environment without overriding it
+    return (os.environ.get(name) or "").strip()
+
+
+def channel_settings(channel: str, *names: str) -> list[str]:
+    """The named settings, all of them, or all "" (the channel off, said in one log line)."""
+    values = [env(name) for name in names]
+    missing = [name for name, value in zip(names, values, strict=True) if not value]
+    if missing:
+        logger.info("%s channel off: %s not set (docs/channels.md).", channel, " and ".join(missing))
+        return ["" for _ in names]
+    return values
+
+
+def known_area(value: str) -> str | None:
+    """The area id when it names a partnership held in data/areas/, else None (with a log line)."""
+    if not value:
+        return None
+    from actions.areas.files import load_directory
+
+    ids = {area.id for area in load_directory(default_id=settings().default_area).all}
+    if value in ids:
+        return value
+    logger.warning("Area %r is not one of %s; using the default partnership.", value, sorted(ids))
+    return None
+
+
+async def fill_unset_slots(
+    request: Request, sender_id: str, output: OutputChannel, values: dict[str, Any]
+) -> None:
+    """Set each slot that is still empty in this conversation (a new session starts empty again).
+
+    Used for what the channel knows before anyone speaks: the embed's area, or that a Slack or
+    Teams user is a professional. The person can still change either by saying so.
+    """
+    values = {name: value for name, value in values.items() if value is not None}
+    agent = getattr(request.app.ctx, "agent", None)
+    if not values or agent is None or agent.processor is None:
+        return
+    async with agent.lock_store.lock(sender_id):
+        tracker = await agent.processor.fetch_tracker_and_update_session(sender_id, output)
+        changed = False
+        for name, value in values.items():
+            if tracker.get_slot(name) is None:
+                tracker.update(SlotSet(name, value))
+                changed = True
+        if changed:
+            await agent.processor.save_tracker(tracker)
+
+
+_SLACK_USER = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+_SLACK_CHANNEL = re.compile(r"<#C[A-Z0-9]+(?:\|([^>]*))?>")
+_SLACK_LINK = re.compile(r"<((?:https?|mailto|tel):[^|>]*)(?:\|([^>]*))?>")
+_SLACK_SPECIAL = re.compile(r"<!(?:here|channel|everyone)(?:\|[^>]*)?>|<!subteam\^[A-Z0-9]+(?:\|[^>]*)?>")
+_TEAMS_MENTION = re.compile(r"<at\b[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"[ \t]{2,}")
+
+
+def slack_plain_text(text: str) -> str:
+    """A Slack message as the person wrote it: mentions of people and groups removed (the bot's own
+    and others', which are ids), links shown as their words, Slack's escapes undone."""
+    text = _SLACK_USER.sub(" ", text)
+    text = _SLACK_SPECIAL.sub(" ", text)
+    text = _SLACK_CHANNEL.sub(lambda m: m.group(1) or " ", text)
+    text = _SLACK_LINK.sub(lambda m: m.group(2) or m.group(1).split(":", 1)[-1], text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return _SPACES.sub(" ", text).strip()
+
+
+def teams_plain_text(text: str) -> str:
+    """A Teams message as the person wrote it: `<at>` mentions and any markup removed."""
+    text = _TEAMS_MENTION.sub(" ", text)
+    text = re.sub(r"<br\s*/?>|</p>|</div>", "\n", text, flags=re.IGNORECASE)
+    text = html.unescape(_TAG.sub("", text))
+    return _SPACES.sub(" ", text).strip()

@@ -1,0 +1,345 @@
+"""Slack: agency staff ask the assistant in a direct message or by mentioning it in a channel.
+
+Rasa mounts the channel at /webhooks/slack/ (credentials.yml); Slack's Events API and its
+interactivity (button presses) both post to /webhooks/slack/webhook. Settings come from the
+environment or .env: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (both unset: the channel is off and
+answers 404), and SLACK_AREA, the partnership whose contacts people get (the default otherwise).
+docs/channels.md is the set-up guide; deploy/slack/manifest.yml is the app's manifest.
+
+Compared with Rasa's own Slack channel:
+- Every request must carry Slack's signature over its exact body and a timestamp at most five
+  minutes old; anything else gets 401 and is not read.
+- Slack retries an event it thinks went unanswered. Each event is answered once: its id and its
+  message are remembered for an hour, and a retry of one already taken gets 200 with
+  `X-Slack-No-Retry`.
+- A reply goes to the thread the question was asked in (a mention in a channel starts one under
+  the question; a direct message is answered in place). Buttons are Slack blocks.
+- Nothing identifying is stored: the conversation key is a keyed hash of team, channel, thread and
+  user, the stored message has no Slack metadata, and mentions of people are removed from the text.
+- The conversation starts with the professional role and SLACK_AREA's contacts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.channels.common import (
+    FAILED,
+    TOO_LONG,
+    channel_secret,
+    channel_settings,
+    env,
+    fill_unset_slots,
+    known_area,
+    pseudonym,
+    slack_plain_text,
+)
+
+logger = logging.getLogger(__name__)
+
+MAX_AGE_SECONDS = 5 * 60
+SLACK_API = "https://slack.com/api/"
+# Slack's limits: a section's text, the buttons in one actions block, a button's label and value.
+SECTION_CHARS = 3000
+BUTTONS_PER_BLOCK = 25
+BUTTON_LABEL_CHARS = 75
+BUTTON_VALUE_CHARS = 2000
+
+
+def slack_signature(secret: str, timestamp: str, body: bytes) -> str:
+    """The `X-Slack-Signature` Slack sends: v0=HMAC-SHA256(secret, "v0:<timestamp>:<body>")."""
+    base = b"v0:" + timestamp.encode() + b":" + body
+    return "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+
+
+def signature_problem(secret: str, headers: Any, body: bytes, now: float | None = None) -> str | None:
+    """Why the request is not Slack's, or None when its signature and timestamp check out."""
+    timestamp = headers.get("X-Slack-Request-Timestamp") or ""
+    signature = headers.get("X-Slack-Signature") or ""
+    if not timestamp or not signature:
+        return "unsigned"
+    try:
+        age = abs((time.time() if now is None else now) - int(timestamp))
+    except ValueError:
+        return "bad timestamp"
+    if age > MAX_AGE_SECONDS:
+        return "stale"
+    if not hmac.compare_digest(slack_signature(secret, timestamp, body), signature):
+        return "bad signature"
+    return None
+
+
+class SeenEvents:
+    """Event ids and message keys taken in the last hour (bounded), so a retry is not answered twice."""
+
+    def __init__(self, ttl: float = 3600, remember: int = 10_000) -> None:
+        self.ttl = ttl
+        self._remember = remember
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    def first_time(self, *keys: str | None, now: float | None = None) -> bool:
+        """True, and remember the keys, when none of them was seen within the ttl."""
+        now = time.monotonic() if now is None else now
+        while self._seen and now - next(iter(self._seen.values())) > self.ttl:
+            self._seen.popitem(last=False)
+        present = [key for key in keys if key]
+        if any(key in self._seen for key in present):
+            return False
+        for key in present:
+            self._seen[key] = now
+        while len(self._seen) > self._remember:
+            self._seen.popitem(last=False)
+        return True
+
+
+def mrkdwn_escape(text: str) -> str:
+    """Slack reads &, < and > as markup; the bot's text is plain."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def text_sections(text: str) -> list[dict[str, Any]]:
+    """Section blocks holding the text, split at paragraph breaks to fit Slack's 3,000 characters."""
+    sections: list[str] = []
+    for paragraph in mrkdwn_escape(text).split("\n\n"):
+        while len(paragraph) > SECTION_CHARS:
+            sections.append(paragraph[:SECTION_CHARS])
+            paragraph = paragraph[SECTION_CHARS:]
+        if sections and len(sections[-1]) + 2 + len(paragraph) <= SECTION_CHARS:
+            sections[-1] += "\n\n" + paragraph
+        else:
+            sections.append(paragraph)
+    return [{"type": "section", "text": {"type": "mrkdwn", "text": part}} for part in sections if part]
+
+
+def button_blocks(buttons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    elements = [
+        {
+            "type": "button",
+            "text": {"type": "plain_text", "text": str(button.get("title", ""))[:BUTTON_LABEL_CHARS]},
+            "value": str(button.get("payload", button.get("title", "")))[:BUTTON_VALUE_CHARS],
+            "action_id": f"reply-{index}",
+        }
+        for index, button in enumerate(buttons)
+    ]
+    return [
+        {"type": "actions", "elements": elements[start : start + BUTTONS_PER_BLOCK]}
+        for start in range(0, len(elements), BUTTONS_PER_BLOCK)
+    ]
+
+
+class SlackReplies(OutputChannel):
+    """Sends the bot's replies to one Slack channel, in one thread when there is one."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "slack"
+
+    def __init__(self, client: AsyncWebClient, channel: str, thread_ts: str | None) -> None:
+        self.client = client
+        self.channel = channel
+        self.thread_ts = thread_ts
+
+    async def _post(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        arguments: dict[str, Any] = {"channel": self.channel, "text": mrkdwn_escape(text)}
+        if blocks:
+            arguments["blocks"] = blocks
+        if self.thread_ts:
+            arguments["thread_ts"] = self.thread_ts
+        try:
+            await self.client.chat_postMessage(**arguments)
+        except SlackApiError as error:  # the error names Slack's reason, never the text
+            logger.error("Slack did not take a reply: %s", error.response.get("error"))
+        except Exception as error:  # noqa: BLE001 - a failed post must not stop the others
+            logger.error("Could not reach Slack to post a reply: %s", type(error).__name__)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._post(text, text_sections(text) if len(text) > SECTION_CHARS else None)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self._post(text, text_sections(text) + button_blocks(buttons))
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self._post(image)
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        text = str(json_message.get("text", ""))
+        blocks = json_message.get("blocks")
+        await self._post(text, blocks if isinstance(blocks, list) else None)
+
+
+class SlackInput(InputChannel):
+    """Slack's Events API and interactivity, checked and answered (see the module's docstring)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "slack"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        credentials = credentials or {}
+        token, secret = channel_settings("Slack", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+        return cls(
+            token=token,
+            signing_secret=secret,
+            area=known_area(env("SLACK_AREA")),
+            api_url=str(credentials.get("api_url") or SLACK_API),
+            max_message_chars=int(credentials.get("max_message_chars", 1000)),
+        )
+
+    def __init__(
+        self,
+        token: str,
+        signing_secret: str,
+        area: str | None = None,
+        api_url: str = SLACK_API,
+        max_message_chars: int = 1000,
+    ) -> None:
+        self.enabled = bool(token and signing_secret)
+        self.signing_secret = signing_secret
+        self.area = area
+        self.max_message_chars = max_message_chars
+        self.client = AsyncWebClient(token=token, base_url=api_url) if self.enabled else None
+        self.key_secret = channel_secret() if self.enabled else b""
+        self.seen = SeenEvents()
+        self._tasks: set[asyncio.Task] = set()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        hooks = Blueprint("slack_webhook", __name__)
+
+        @hooks.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok" if self.enabled else "off"})
+
+        @hooks.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            if not self.enabled:
+                return response.json({"error": "The Slack channel is not configured here."}, status=404)
+            problem = signature_problem(self.signing_secret, request.headers, request.body or b"")
+            if problem:
+                logger.warning("Refused a Slack request: %s.", problem)
+                return response.json({"error": "Not signed by Slack."}, status=401)
+            content_type = (request.headers.get("content-type") or "").split(";")[0].strip()
+            try:
+                if content_type == "application/x-www-form-urlencoded":
+                    form = parse_qs((request.body or b"").decode("utf-8"))
+                    payload = json.loads(form.get("payload", ["{}"])[0])
+                    return await self._interaction(request, payload, on_new_message)
+                body = json.loads(request.body or b"{}")
+            except (ValueError, UnicodeDecodeError):
+                return response.json({"error": "Unreadable request."}, status=400)
+            if not isinstance(body, dict):
+                return response.json({"error": "Unreadable request."}, status=400)
+            if body.get("type") == "url_verification":
+                return response.json({"challenge": body.get("challenge", "")})
+            if body.get("type") == "event_callback":
+                return await self._event(request, body, on_new_message)
+            return response.text("")
+
+        return hooks
+
+    async def _event(
+        self, request: Request, body: dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> HTTPResponse:
+        event = body.get("event") or {}
+        if not isinstance(event, dict) or not _is_person_speaking(event):
+            return response.text("")
+        channel = str(event.get("channel") or "")
+        if not self.seen.first_time(body.get("event_id"), f"{channel}:{event.get('ts')}"):
+            if request.headers.get("X-Slack-Retry-Num"):
+                logger.info(
+                    "Slack retry #%s of an event already answered.", request.headers["X-Slack-Retry-Num"]
+                )
+            return response.text("", headers={"X-Slack-No-Retry": "1"})
+        direct = event.get("channel_type") == "im"
+        # A mention in a channel is answered in a thread under it; a direct message in place.
+        thread = event.get("thread_ts") or (None if direct else event.get("ts"))
+        sender = pseudonym(
+            self.key_secret, "slack", body.get("team_id"), channel, thread or "", event.get("user")
+        )
+        self._answer(
+            request, sender, channel, thread, slack_plain_text(str(event.get("text", ""))), on_new_message
+        )
+        return response.text("")
+
+    async def _interaction(
+        self, request: Request, payload: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> HTTPResponse:
+        """A button press: its value is sent to the bot as the person's message."""
+        if not isinstance(payload, dict) or payload.get("type") != "block_actions":
+            return response.text("")
+        actions = payload.get("actions") or []
+        if not actions or not isinstance(actions[0], dict) or "value" not in actions[0]:
+            return response.text("")
+        container = payload.get("container") or {}
+        channel = str((payload.get("channel") or {}).get("id") or container.get("channel_id") or "")
+        thread = container.get("thread_ts") or (payload.get("message") or {}).get("thread_ts")
+        team = (payload.get("team") or {}).get("id")
+        user = (payload.get("user") or {}).get("id")
+        if not self.seen.first_time(f"action:{channel}:{actions[0].get('action_ts')}:{user}"):
+            return response.text("")
+        sender = pseudonym(self.key_secret, "slack", team, channel, thread or "", user)
+        self._answer(request, sender, channel, thread, str(actions[0]["value"]), on_new_message)
+        return response.text("")
+
+    def _answer(
+        self,
+        request: Request,
+        sender: str,
+        channel: str,
+        thread: str | None,
+        text: str,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        """Answer after Slack has had its 200 (it waits 3 seconds at most), keeping the task alive."""
+        assert self.client is not None
+        output = SlackReplies(self.client, channel, thread)
+        task = asyncio.create_task(self._handle(request, sender, output, text, on_new_message))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _handle(
+        self,
+        request: Request,
+        sender: str,
+        output: SlackReplies,
+        text: str,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        try:
+            if not text:
+                return
+            if len(text) > self.max_message_chars:
+                await output.send_text_message(sender, TOO_LONG.format(limit=f"{self.max_message_chars:,}"))
+                return
+            await fill_unset_slots(request, sender, output, {"role": "professional", "area": self.area})
+            await on_new_message(UserMessage(text, output, sender, input_channel=self.name(), metadata={}))
+        except Exception as error:  # noqa: BLE001 - the person must still be told where to go
+            logger.error("Slack message not answered: %s", type(error).__name__)
+            await output.send_text_message(sender, FAILED)
+
+
+def _is_person_speaking(event: dict[str, Any]) -> bool:
+    """A message a person typed to the bot: a mention, or a direct message (not an edit, not a bot)."""
+    if event.get("bot_id") or event.get("subtype") or not event.get("user") or not event.get("text"):
+        return False
+    if event.get("type") == "app_mention":
+        return True
+    return event.get("type") == "message" and event.get("channel_type") == "im"
