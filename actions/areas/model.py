@@ -102,7 +102,7 @@ class AreaDirectory:
         for place in self.elsewhere:
             names.append((" ".join(re.sub(r"[^a-z ]+", " ", place.lower()).split()), place))
         for name, found in sorted(names, key=lambda pair: -len(pair[0])):
-            if re.search(rf"\b{re.escape(name)}\b", lowered):
+            if _named(name, lowered):
                 return found
         return None
 
@@ -118,6 +118,20 @@ class AreaDirectory:
             key=lambda pair: -len(pair[0]),
         )
         for name, area in names:
-            if re.search(rf"\b{re.escape(name)}\b", lowered):
+            if _named(name, lowered):
                 return area
         return None
+
+
+# "I'm in Devon, not East Sussex", "Dudley rather than Devon": a place after these is the one meant not.
+_NEGATED = re.compile(
+    r"\b(?:not|isnt|isn t|no longer|instead of|rather than|moved from|wrong area)(?: in| at| from)?\s*$"
+)
+
+
+def _named(name: str, lowered: str) -> bool:
+    """True when the (lowered, punctuation-free) message names the place, other than to say "not"."""
+    return any(
+        not _NEGATED.search(lowered[: match.start()])
+        for match in re.finditer(rf"\b{re.escape(name)}\b", lowered)
+    )

@@ -72,6 +72,11 @@ def test_areas_are_found_in_what_people_type(directory: AreaDirectory) -> None:
         ("Stourbridge office", "dudley"),
         ("Sandwell MASH", "Sandwell"),
         ("no place at all", None),
+        # A correction names the place meant not: that one is not the answer.
+        ("actualy im in devon not east sussex", "devon"),
+        ("I work in Dudley rather than Devon", "dudley"),
+        ("sorry, not devon, east sussex", "east_sussex"),
+        ("i'm not in devon", None),
     ],
 )
 def test_a_place_is_a_partnership_held_here_or_named_as_not_held(
