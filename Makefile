@@ -19,12 +19,13 @@ TRAINING_LIST := build/training-files.txt
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install build browser-tools screenshots train run test test-python test-conversations lint lock bench nlu-eval content-review FORCE
+.PHONY: help install build browser-tools screenshots teams-package train run test test-python test-conversations lint lock bench nlu-eval content-review FORCE
 
 help:
 	@echo "make run    install, build, train if needed, start the bot (REST on :5005, actions on :5055)"
 	@echo "make test   install, build, validate data, train if needed, run every test suite"
 	@echo "make bench  print training/start-up/latency/memory figures; make nlu-eval  cross-validate NLU"
+	@echo "make teams-package  build the Microsoft Teams app package (docs/channels.md)"
 	@echo "make content-review  rewrite docs/content-review.md (topics, sources, dates) from the content files"
 
 $(VENV)/.installed: requirements.txt constraints.txt
@@ -96,6 +97,11 @@ bench: $(MODEL)
 # The widget's pictures in docs/ for the README (starts the trained bot on ports of its own).
 screenshots: $(MODEL) browser-tools
 	$(PYTHON) -m tools.screenshots
+
+# The Microsoft Teams app package (manifest and icons) from the TEAMS_* settings and BOT_DOMAIN in .env:
+# build/teams/safeguarding-assistant.zip, to upload in Teams (docs/channels.md).
+teams-package: install
+	$(PYTHON) -m tools.teams_package
 
 # 5-fold cross-validation of the intent classifier (config without the FallbackClassifier).
 nlu-eval: build

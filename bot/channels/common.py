@@ -15,6 +15,8 @@ import logging
 import os
 import re
 import secrets
+import time
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ TOO_LONG = (
     "Please send it in shorter parts. " + EMERGENCY_LINE
 )
 FAILED = "Sorry, something went wrong on my side. " + EMERGENCY_LINE
+NO_FILES = "I can't open files or pictures here. Please type your question in words. " + EMERGENCY_LINE
 NO_TEXT = "I didn't get any words in that message. Please type your question. " + EMERGENCY_LINE
 
 
@@ -52,11 +55,24 @@ def channel_secret(var_dir: Path | None = None) -> bytes:
         folder.mkdir(parents=True, exist_ok=True)
         try:
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another channel made it a moment ago
-            return path.read_text().strip().encode()
-        with os.fdopen(descriptor, "w") as file:
-            file.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+        except FileExistsError:  # another channel is making it: read it below
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(secrets.token_hex(32))
+    # Never an empty secret: that would make conversation ids forgeable. Another process may be
+    # writing the file this moment, so wait a little for it.
+    for _ in range(50):
+        secret = path.read_text().strip()
+        if len(secret) >= 32:
+            return secret.encode()
+        time.sleep(0.1)
+    raise RuntimeError(f"{path} holds no usable secret: delete it, or set WEBCHAT_SECRET in .env")
+
+
+def pseudonym_key(secret: bytes) -> bytes:
+    """A key of its own for conversation pseudonyms, derived from the server's secret."""
+    return hmac.new(secret, b"conversation pseudonyms", hashlib.sha256).digest()
 
 
 def pseudonym(secret: bytes, channel: str, *ids: str | None) -> str:
@@ -72,6 +88,40 @@ def env(name: str) -> str:
     return (os.environ.get(name) or "").strip()
 
 
+class SeenEvents:
+    """Keys of messages taken in the last hour (bounded), so a redelivered one is not answered twice."""
+
+    def __init__(self, ttl: float = 3600, remember: int = 10_000) -> None:
+        self.ttl = ttl
+        self._remember = remember
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    def first_time(self, *keys: str | None, now: float | None = None) -> bool:
+        """True, and remember the keys, when none of them was seen within the ttl."""
+        now = time.monotonic() if now is None else now
+        while self._seen and now - next(iter(self._seen.values())) > self.ttl:
+            self._seen.popitem(last=False)
+        present = [key for key in keys if key]
+        if any(key in self._seen for key in present):
+            return False
+        for key in present:
+            self._seen[key] = now
+        while len(self._seen) > self._remember:
+            self._seen.popitem(last=False)
+        return True
+
+
+def short(value: Any, limit: int = 60) -> str:
+    """A value from a request, cut short for a log line (never message text)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """The value when it is a JSON object, else an empty one (requests are not trusted to be well formed)."""
+    return value if isinstance(value, dict) else {}
+
+
 def channel_settings(channel: str, *names: str) -> list[str]:
     """The named settings, all of them, or all "" (the channel off, said in one log line)."""
     values = [env(name) for name in names]
@@ -82,17 +132,25 @@ def channel_settings(channel: str, *names: str) -> list[str]:
     return values
 
 
-def known_area(value: str) -> str | None:
-    """The area id when it names a partnership held in data/areas/, else None (with a log line)."""
+class UnknownArea(ValueError):
+    """A channel's area setting names no partnership held here."""
+
+
+def known_area(setting: str) -> str | None:
+    """The partnership a channel's setting names (None when unset: the default partnership).
+
+    A mistyped area raises UnknownArea: staff given another partnership's numbers is worse than a
+    channel that is off until the setting is put right.
+    """
+    value = env(setting)
     if not value:
         return None
     from actions.areas.files import load_directory
 
     ids = {area.id for area in load_directory(default_id=settings().default_area).all}
-    if value in ids:
-        return value
-    logger.warning("Area %r is not one of %s; using the default partnership.", value, sorted(ids))
-    return None
+    if value not in ids:
+        raise UnknownArea(f"{setting}={value!r} is not one of {', '.join(sorted(ids))}")
+    return value
 
 
 async def fill_unset_slots(
@@ -120,7 +178,8 @@ async def fill_unset_slots(
 
 _SLACK_USER = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 _SLACK_CHANNEL = re.compile(r"<#C[A-Z0-9]+(?:\|([^>]*))?>")
-_SLACK_LINK = re.compile(r"<((?:https?|mailto|tel):[^|>]*)(?:\|([^>]*))?>")
+_SLACK_WEB_LINK = re.compile(r"<https?://[^>]*>", re.IGNORECASE)
+_SLACK_LINK = re.compile(r"<(?:mailto|tel):([^|>]*)(?:\|[^>]*)?>", re.IGNORECASE)
 _SLACK_SPECIAL = re.compile(r"<!(?:here|channel|everyone)(?:\|[^>]*)?>|<!subteam\^[A-Z0-9]+(?:\|[^>]*)?>")
 _TEAMS_MENTION = re.compile(r"<at\b[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
@@ -128,12 +187,15 @@ _SPACES = re.compile(r"[ \t]{2,}")
 
 
 def slack_plain_text(text: str) -> str:
-    """A Slack message as the person wrote it: mentions of people and groups removed (the bot's own
-    and others', which are ids), links shown as their words, Slack's escapes undone."""
+    """A Slack message as the person wrote it, less what could identify anyone: mentions of people,
+    groups and channels removed (they are ids, and a private channel may be named after a family),
+    web links replaced (a case-record link can carry a child's name), e-mail addresses and phone
+    numbers left as typed for the redaction to catch, and Slack's escapes undone."""
     text = _SLACK_USER.sub(" ", text)
     text = _SLACK_SPECIAL.sub(" ", text)
-    text = _SLACK_CHANNEL.sub(lambda m: m.group(1) or " ", text)
-    text = _SLACK_LINK.sub(lambda m: m.group(2) or m.group(1).split(":", 1)[-1], text)
+    text = _SLACK_CHANNEL.sub(" ", text)
+    text = _SLACK_WEB_LINK.sub("[web address]", text)
+    text = _SLACK_LINK.sub(lambda m: m.group(1), text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return _SPACES.sub(" ", text).strip()
 

@@ -27,7 +27,6 @@ import hmac
 import json
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
@@ -37,23 +36,34 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.channels.common import (
     FAILED,
+    NO_FILES,
     TOO_LONG,
+    SeenEvents,
+    UnknownArea,
+    as_dict,
     channel_secret,
     channel_settings,
-    env,
     fill_unset_slots,
     known_area,
     pseudonym,
+    pseudonym_key,
+    short,
     slack_plain_text,
 )
 
 logger = logging.getLogger(__name__)
 
 MAX_AGE_SECONDS = 5 * 60
+# Slack's events are a few kilobytes; anything far larger is refused before it is read as JSON.
+MAX_BODY_BYTES = 256 * 1024
 SLACK_API = "https://slack.com/api/"
 # Slack's limits: a section's text, the buttons in one actions block, a button's label and value.
 SECTION_CHARS = 3000
@@ -80,32 +90,10 @@ def signature_problem(secret: str, headers: Any, body: bytes, now: float | None 
         return "bad timestamp"
     if age > MAX_AGE_SECONDS:
         return "stale"
-    if not hmac.compare_digest(slack_signature(secret, timestamp, body), signature):
+    # Compared as bytes: a header that is not ASCII is a bad signature, not a server error.
+    if not hmac.compare_digest(slack_signature(secret, timestamp, body).encode(), signature.encode()):
         return "bad signature"
     return None
-
-
-class SeenEvents:
-    """Event ids and message keys taken in the last hour (bounded), so a retry is not answered twice."""
-
-    def __init__(self, ttl: float = 3600, remember: int = 10_000) -> None:
-        self.ttl = ttl
-        self._remember = remember
-        self._seen: OrderedDict[str, float] = OrderedDict()
-
-    def first_time(self, *keys: str | None, now: float | None = None) -> bool:
-        """True, and remember the keys, when none of them was seen within the ttl."""
-        now = time.monotonic() if now is None else now
-        while self._seen and now - next(iter(self._seen.values())) > self.ttl:
-            self._seen.popitem(last=False)
-        present = [key for key in keys if key]
-        if any(key in self._seen for key in present):
-            return False
-        for key in present:
-            self._seen[key] = now
-        while len(self._seen) > self._remember:
-            self._seen.popitem(last=False)
-        return True
 
 
 def mrkdwn_escape(text: str) -> str:
@@ -196,10 +184,17 @@ class SlackInput(InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         credentials = credentials or {}
         token, secret = channel_settings("Slack", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+        try:
+            area = known_area("SLACK_AREA")
+        except UnknownArea as error:
+            if token:
+                logger.error("Slack channel off: %s (docs/channels.md).", error)
+            token = secret = ""
+            area = None
         return cls(
             token=token,
             signing_secret=secret,
-            area=known_area(env("SLACK_AREA")),
+            area=area,
             api_url=str(credentials.get("api_url") or SLACK_API),
             max_message_chars=int(credentials.get("max_message_chars", 1000)),
         )
@@ -216,8 +211,13 @@ class SlackInput(InputChannel):
         self.signing_secret = signing_secret
         self.area = area
         self.max_message_chars = max_message_chars
-        self.client = AsyncWebClient(token=token, base_url=api_url) if self.enabled else None
-        self.key_secret = channel_secret() if self.enabled else b""
+        # Slack's rate limits and dropped connections are retried, so a reply (a 999 reply too) is
+        # not lost to a busy moment.
+        retries = [AsyncRateLimitErrorRetryHandler(max_retry_count=2), AsyncConnectionErrorRetryHandler()]
+        self.client = (
+            AsyncWebClient(token=token, base_url=api_url, retry_handlers=retries) if self.enabled else None
+        )
+        self.key_secret = pseudonym_key(channel_secret()) if self.enabled else b""
         self.seen = SeenEvents()
         self._tasks: set[asyncio.Task] = set()
 
@@ -232,6 +232,8 @@ class SlackInput(InputChannel):
         async def webhook(request: Request) -> HTTPResponse:
             if not self.enabled:
                 return response.json({"error": "The Slack channel is not configured here."}, status=404)
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return response.json({"error": "Request too large."}, status=413)
             problem = signature_problem(self.signing_secret, request.headers, request.body or b"")
             if problem:
                 logger.warning("Refused a Slack request: %s.", problem)
@@ -258,46 +260,67 @@ class SlackInput(InputChannel):
     async def _event(
         self, request: Request, body: dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
-        event = body.get("event") or {}
-        if not isinstance(event, dict) or not _is_person_speaking(event):
+        event = as_dict(body.get("event"))
+        if not _is_person_speaking(event):
             return response.text("")
         channel = str(event.get("channel") or "")
-        if not self.seen.first_time(body.get("event_id"), f"{channel}:{event.get('ts')}"):
-            if request.headers.get("X-Slack-Retry-Num"):
-                logger.info(
-                    "Slack retry #%s of an event already answered.", request.headers["X-Slack-Retry-Num"]
-                )
+        if not self.seen.first_time(str(body.get("event_id") or ""), f"{channel}:{event.get('ts')}"):
+            retry = request.headers.get("X-Slack-Retry-Num")
+            if retry:
+                logger.info("Slack retry #%s of an event already answered.", short(retry, 10))
             return response.text("", headers={"X-Slack-No-Retry": "1"})
         direct = event.get("channel_type") == "im"
         # A mention in a channel is answered in a thread under it; a direct message in place.
-        thread = event.get("thread_ts") or (None if direct else event.get("ts"))
-        sender = pseudonym(
-            self.key_secret, "slack", body.get("team_id"), channel, thread or "", event.get("user")
-        )
-        self._answer(
-            request, sender, channel, thread, slack_plain_text(str(event.get("text", ""))), on_new_message
-        )
+        thread = _text_or_none(event.get("thread_ts")) or (None if direct else _text_or_none(event.get("ts")))
+        team = _text_or_none(body.get("team_id"))
+        sender = pseudonym(self.key_secret, "slack", team, channel, thread, _text_or_none(event.get("user")))
+        text = slack_plain_text(str(event.get("text") or ""))
+        if not text and event.get("files"):
+            self._reply(channel, thread, NO_FILES)
+        else:
+            # A mention with no words is a hello.
+            self._answer(request, sender, channel, thread, text or "hello", on_new_message)
         return response.text("")
 
     async def _interaction(
         self, request: Request, payload: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
         """A button press: its value is sent to the bot as the person's message."""
-        if not isinstance(payload, dict) or payload.get("type") != "block_actions":
+        payload = as_dict(payload)
+        actions = payload.get("actions")
+        if payload.get("type") != "block_actions" or not isinstance(actions, list) or not actions:
             return response.text("")
-        actions = payload.get("actions") or []
-        if not actions or not isinstance(actions[0], dict) or "value" not in actions[0]:
+        action = as_dict(actions[0])
+        value = action.get("value")
+        if not isinstance(value, str) or not value:
             return response.text("")
-        container = payload.get("container") or {}
-        channel = str((payload.get("channel") or {}).get("id") or container.get("channel_id") or "")
-        thread = container.get("thread_ts") or (payload.get("message") or {}).get("thread_ts")
-        team = (payload.get("team") or {}).get("id")
-        user = (payload.get("user") or {}).get("id")
-        if not self.seen.first_time(f"action:{channel}:{actions[0].get('action_ts')}:{user}"):
+        container = as_dict(payload.get("container"))
+        channel = _text_or_none(as_dict(payload.get("channel")).get("id")) or _text_or_none(
+            container.get("channel_id")
+        )
+        if not channel:
+            return response.json({"error": "No channel to answer in."}, status=400)
+        thread = _text_or_none(container.get("thread_ts")) or _text_or_none(
+            as_dict(payload.get("message")).get("thread_ts")
+        )
+        team = _text_or_none(as_dict(payload.get("team")).get("id"))
+        user = _text_or_none(as_dict(payload.get("user")).get("id"))
+        if not self.seen.first_time(f"action:{channel}:{action.get('action_ts')}:{user}"):
             return response.text("")
-        sender = pseudonym(self.key_secret, "slack", team, channel, thread or "", user)
-        self._answer(request, sender, channel, thread, str(actions[0]["value"]), on_new_message)
+        sender = pseudonym(self.key_secret, "slack", team, channel, thread, user)
+        self._answer(request, sender, channel, thread, value, on_new_message)
         return response.text("")
+
+    def _reply(self, channel: str, thread: str | None, text: str) -> None:
+        """A reply of the channel's own (not the bot's), after Slack has had its 200."""
+        assert self.client is not None
+        self._keep(
+            asyncio.create_task(SlackReplies(self.client, channel, thread).send_text_message("", text))
+        )
+
+    def _keep(self, task: asyncio.Task) -> None:
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     def _answer(
         self,
@@ -311,9 +334,7 @@ class SlackInput(InputChannel):
         """Answer after Slack has had its 200 (it waits 3 seconds at most), keeping the task alive."""
         assert self.client is not None
         output = SlackReplies(self.client, channel, thread)
-        task = asyncio.create_task(self._handle(request, sender, output, text, on_new_message))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._keep(asyncio.create_task(self._handle(request, sender, output, text, on_new_message)))
 
     async def _handle(
         self,
@@ -324,8 +345,6 @@ class SlackInput(InputChannel):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
         try:
-            if not text:
-                return
             if len(text) > self.max_message_chars:
                 await output.send_text_message(sender, TOO_LONG.format(limit=f"{self.max_message_chars:,}"))
                 return
@@ -336,10 +355,24 @@ class SlackInput(InputChannel):
             await output.send_text_message(sender, FAILED)
 
 
+# Messages people send: plain ones, ones with a file attached, and thread replies also sent to
+# the channel. Edits, deletions, joins and the bot's own messages are not questions.
+_PEOPLES_SUBTYPES = ("file_share", "thread_broadcast")
+
+
 def _is_person_speaking(event: dict[str, Any]) -> bool:
-    """A message a person typed to the bot: a mention, or a direct message (not an edit, not a bot)."""
-    if event.get("bot_id") or event.get("subtype") or not event.get("user") or not event.get("text"):
+    """A message a person sent the bot: a mention, or a direct message (not an edit, not a bot)."""
+    subtype = event.get("subtype")
+    if event.get("bot_id") or event.get("edited") or not (subtype is None or subtype in _PEOPLES_SUBTYPES):
+        return False
+    if not isinstance(event.get("user"), str) or not isinstance(event.get("channel"), str):
+        return False
+    if not (isinstance(event.get("text"), str) and event["text"]) and not event.get("files"):
         return False
     if event.get("type") == "app_mention":
         return True
     return event.get("type") == "message" and event.get("channel_type") == "im"
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None

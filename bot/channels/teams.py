@@ -32,6 +32,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 import jwt
@@ -44,13 +45,19 @@ from sanic.response import HTTPResponse
 
 from bot.channels.common import (
     FAILED,
+    NO_FILES,
     TOO_LONG,
+    SeenEvents,
+    UnknownArea,
+    as_dict,
     channel_secret,
     channel_settings,
     env,
     fill_unset_slots,
     known_area,
     pseudonym,
+    pseudonym_key,
+    short,
     teams_plain_text,
 )
 
@@ -67,6 +74,10 @@ KEYS_MAX_AGE_SECONDS = 24 * 3600
 KEYS_REFETCH_SECONDS = 5 * 60
 RETRY_AFTER_FAILURE_SECONDS = 30
 HTTP_TIMEOUT = aiohttp.ClientTimeout(total=10)
+POST_ATTEMPTS = 3
+RETRY_STATUSES = {412, 429, 502, 503, 504}
+# Activities are a few kilobytes; anything far larger is refused before it is read as JSON.
+MAX_BODY_BYTES = 256 * 1024
 _BEARER = re.compile(r"Bearer\s+(\S+)\s*$")
 
 
@@ -88,9 +99,12 @@ class SigningKeys:
         self._fetched = 0.0
         self._tried = 0.0
         self._lock = asyncio.Lock()
+        self.fetches = 0
 
     async def key(self, key_id: str) -> dict[str, Any]:
         """The JSON Web Key with this id; Refused(503) when the keys cannot be had, 401 when unknown."""
+        if key_id in self._keys and time.monotonic() - self._fetched <= KEYS_MAX_AGE_SECONDS:
+            return self._keys[key_id]  # the usual case: no waiting on anyone's refresh
         async with self._lock:
             now = time.monotonic()
             due = not self._keys or now - self._fetched > KEYS_MAX_AGE_SECONDS or key_id not in self._keys
@@ -106,8 +120,9 @@ class SigningKeys:
 
     async def _fetch(self) -> None:
         self._tried = time.monotonic()
+        self.fetches += 1
         try:
-            async with aiohttp.ClientSession(timeout=HTTP_TIMEOUT) as session:
+            async with aiohttp.ClientSession(timeout=HTTP_TIMEOUT, trust_env=True) as session:
                 async with session.get(self.metadata_url) as reply:
                     reply.raise_for_status()
                     jwks_uri = (await reply.json(content_type=None))["jwks_uri"]
@@ -144,6 +159,13 @@ class TokenVerifier:
 
     async def verify(self, authorization: str | None, activity: dict[str, Any]) -> dict[str, Any]:
         """The token's claims, or Refused with the status to answer."""
+        claims, jwk = await self.token(authorization)
+        self.check_activity(claims, jwk, activity)
+        return claims
+
+    async def token(self, authorization: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The claims of a token Microsoft signed for this app, and the key it was signed with.
+        Checked before the request body is even read."""
         match = _BEARER.match(authorization or "")
         if not match:
             raise Refused(401, "no bearer token")
@@ -153,15 +175,11 @@ class TokenVerifier:
         except jwt.PyJWTError as error:
             raise Refused(401, "unreadable token") from error
         if header.get("alg") not in ALGORITHMS:
-            raise Refused(401, f"token algorithm {header.get('alg')!r} is not allowed")
+            raise Refused(401, f"token algorithm {short(header.get('alg'), 20)} is not allowed")
         key_id = header.get("kid")
         if not isinstance(key_id, str):
             raise Refused(401, "token names no signing key")
         jwk = await self.keys.key(key_id)
-        endorsements = jwk.get("endorsements")
-        channel_id = activity.get("channelId")
-        if not isinstance(endorsements, list) or channel_id not in endorsements:
-            raise Refused(403, f"signing key not endorsed for channel {channel_id!r}")
         try:
             claims = jwt.decode(
                 token,
@@ -180,12 +198,26 @@ class TokenVerifier:
             raise Refused(401, "token not issued by the Bot Framework") from error
         except jwt.PyJWTError as error:
             raise Refused(401, f"token not valid ({type(error).__name__})") from error
-        service_url = str(activity.get("serviceUrl") or "")
-        if not service_url or str(claims.get("serviceurl", "")).rstrip("/") != service_url.rstrip("/"):
+        return claims, jwk
+
+    def check_activity(self, claims: dict[str, Any], jwk: dict[str, Any], activity: dict[str, Any]) -> None:
+        """The activity is one this token may carry: an endorsed channel, the token's own reply
+        address (so the bot's access token is never sent elsewhere), this tenant when one is set."""
+        endorsements = jwk.get("endorsements")
+        channel_id = activity.get("channelId")
+        if (
+            not isinstance(endorsements, list)
+            or not isinstance(channel_id, str)
+            or channel_id not in endorsements
+        ):
+            raise Refused(403, f"signing key not endorsed for channel {short(channel_id, 30)}")
+        service_url = activity.get("serviceUrl")
+        if not isinstance(service_url, str) or not service_url:
+            raise Refused(400, "activity has no serviceUrl")
+        if str(claims.get("serviceurl", "")).rstrip("/") != service_url.rstrip("/"):
             raise Refused(403, "activity's serviceUrl is not the one in the token")
         if self.tenant_id and _tenant(activity) != self.tenant_id:
             raise Refused(403, "message from another tenant")
-        return claims
 
 
 def _public_key(jwk: dict[str, Any]) -> RSAPublicKey:
@@ -196,9 +228,9 @@ def _public_key(jwk: dict[str, Any]) -> RSAPublicKey:
 
 
 def _tenant(activity: dict[str, Any]) -> str:
-    channel_data = activity.get("channelData") or {}
-    tenant = (channel_data.get("tenant") or {}).get("id") if isinstance(channel_data, dict) else None
-    return str(tenant or (activity.get("conversation") or {}).get("tenantId") or "")
+    tenant = as_dict(as_dict(activity.get("channelData")).get("tenant")).get("id")
+    tenant = tenant or as_dict(activity.get("conversation")).get("tenantId")
+    return tenant if isinstance(tenant, str) else ""
 
 
 class BotToken:
@@ -236,6 +268,13 @@ def teams_text(text: str) -> str:
     return re.sub(r"(?<!\n)\n(?!\n)", "\n\n", text)
 
 
+def _retry_after(header: str | None, attempt: int) -> float:
+    try:
+        return min(max(float(header or ""), 0.0), 10.0)
+    except ValueError:
+        return float(2**attempt)
+
+
 class TeamsReplies(OutputChannel):
     """Posts the bot's replies into the conversation, as replies to the message they answer."""
 
@@ -245,14 +284,16 @@ class TeamsReplies(OutputChannel):
 
     def __init__(self, activity: dict[str, Any], token: BotToken) -> None:
         self.service_url = str(activity["serviceUrl"]).rstrip("/")
-        self.conversation = activity.get("conversation") or {}
-        self.bot = activity.get("recipient") or {}
-        self.user = activity.get("from") or {}
-        self.reply_to = activity.get("id")
+        self.conversation = as_dict(activity.get("conversation"))
+        self.bot = as_dict(activity.get("recipient"))
+        self.user = as_dict(activity.get("from"))
+        self.reply_to = activity.get("id") if isinstance(activity.get("id"), str) else None
         self.token = token
 
     async def _post(self, body: dict[str, Any]) -> None:
-        url = f"{self.service_url}/v3/conversations/{self.conversation.get('id', '')}/activities"
+        # The id goes into the path escaped, so no id can point the bot's token at another path.
+        conversation_id = quote(str(self.conversation.get("id", "")), safe="")
+        url = f"{self.service_url}/v3/conversations/{conversation_id}/activities"
         body = {
             "type": "message",
             "from": self.bot,
@@ -262,11 +303,17 @@ class TeamsReplies(OutputChannel):
             **body,
         }
         try:
-            async with aiohttp.ClientSession(timeout=HTTP_TIMEOUT) as session:
-                headers = {"Authorization": f"Bearer {await self.token.get(session)}"}
-                async with session.post(url, json=body, headers=headers) as reply:
-                    if reply.status >= 300:
-                        logger.error("Teams did not take a reply: HTTP %s", reply.status)
+            async with aiohttp.ClientSession(timeout=HTTP_TIMEOUT, trust_env=True) as session:
+                for attempt in range(POST_ATTEMPTS):
+                    headers = {"Authorization": f"Bearer {await self.token.get(session)}"}
+                    async with session.post(url, json=body, headers=headers) as reply:
+                        if reply.status < 300:
+                            return
+                        # Microsoft asks for these to be retried; a reply (a 999 reply too) is not dropped.
+                        if reply.status not in RETRY_STATUSES or attempt == POST_ATTEMPTS - 1:
+                            logger.error("Teams did not take a reply: HTTP %s", reply.status)
+                            return
+                        await asyncio.sleep(_retry_after(reply.headers.get("Retry-After"), attempt))
         except Exception as error:  # noqa: BLE001 - logged by kind only: never the text
             logger.error("Could not post a reply to Teams: %s", type(error).__name__)
 
@@ -313,11 +360,18 @@ class TeamsInput(InputChannel):
         credentials = credentials or {}
         app_id, password = channel_settings("Teams", "TEAMS_APP_ID", "TEAMS_APP_PASSWORD")
         tenant = env("TEAMS_TENANT_ID")
+        try:
+            area = known_area("TEAMS_AREA")
+        except UnknownArea as error:
+            if app_id:
+                logger.error("Teams channel off: %s (docs/channels.md).", error)
+            app_id = password = ""
+            area = None
         return cls(
             app_id=app_id,
             password=password,
             tenant_id=tenant,
-            area=known_area(env("TEAMS_AREA")),
+            area=area,
             openid_metadata_url=str(credentials.get("openid_metadata_url") or OPENID_METADATA_URL),
             token_url=str(credentials.get("token_url") or LOGIN_URL.format(tenant=tenant or DEFAULT_TENANT)),
             max_message_chars=int(credentials.get("max_message_chars", 1000)),
@@ -338,7 +392,9 @@ class TeamsInput(InputChannel):
         self.token = BotToken(app_id, password, token_url)
         self.area = area
         self.max_message_chars = max_message_chars
-        self.key_secret = channel_secret() if self.enabled else b""
+        self.key_secret = pseudonym_key(channel_secret()) if self.enabled else b""
+        self.seen = SeenEvents()
+        self._tasks: set[asyncio.Task] = set()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hooks = Blueprint("botframework_webhook", __name__)
@@ -351,20 +407,33 @@ class TeamsInput(InputChannel):
         async def webhook(request: Request) -> HTTPResponse:
             if not self.enabled:
                 return response.json({"error": "The Teams channel is not configured here."}, status=404)
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return response.json({"error": "Request too large."}, status=413)
             try:
-                activity = json.loads(request.body or b"{}")
-            except (ValueError, UnicodeDecodeError):
-                activity = None
-            if not isinstance(activity, dict):
-                return response.json({"error": "Unreadable activity."}, status=400)
-            try:
-                await self.verifier.verify(request.headers.get("Authorization"), activity)
+                # The token first: nothing from an unchecked sender is parsed.
+                claims, jwk = await self.verifier.token(request.headers.get("Authorization"))
+                try:
+                    activity = json.loads(request.body or b"{}")
+                except (ValueError, UnicodeDecodeError):
+                    activity = None
+                if not isinstance(activity, dict):
+                    raise Refused(400, "unreadable activity")
+                self.verifier.check_activity(claims, jwk, activity)
             except Refused as refused:
                 logger.warning("Refused a Teams request: %s.", refused.reason)
                 return response.json({"error": "Not authorised."}, status=refused.status)
             if activity.get("type") != "message":
                 return response.json({}, status=200)
-            await self._message(request, activity, on_new_message)
+            conversation_id = as_dict(activity.get("conversation")).get("id")
+            if not isinstance(conversation_id, str) or not conversation_id:
+                return response.json({"error": "No conversation to answer in."}, status=400)
+            # Redelivered (or replayed while its token lasts): answered once.
+            if not self.seen.first_time(f"{conversation_id}:{short(activity.get('id'), 200)}"):
+                return response.json({}, status=200)
+            # Answered after the 200, so a slow turn never makes the Bot Framework give up and resend.
+            task = asyncio.create_task(self._message(request, activity, on_new_message))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
             return response.json({}, status=200)
 
         return hooks
@@ -376,13 +445,12 @@ class TeamsInput(InputChannel):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
         output = TeamsReplies(activity, self.token)
-        conversation = activity.get("conversation") or {}
         sender = pseudonym(
             self.key_secret,
             "teams",
             _tenant(activity),
-            str(conversation.get("id") or ""),
-            str((activity.get("from") or {}).get("id") or ""),
+            str(as_dict(activity.get("conversation")).get("id") or ""),
+            str(as_dict(activity.get("from")).get("id") or ""),
         )
         value = activity.get("value")
         # A card button press comes back with its payload in `value` (see send_text_with_buttons).
@@ -390,8 +458,10 @@ class TeamsInput(InputChannel):
             text = value["payload"]
         else:
             text = teams_plain_text(str(activity.get("text") or ""))
-        if not text:
+        if not text and activity.get("attachments"):
+            await output.send_text_message(sender, NO_FILES)
             return
+        text = text or "hello"  # a mention with no words is a hello
         if len(text) > self.max_message_chars:
             await output.send_text_message(sender, TOO_LONG.format(limit=f"{self.max_message_chars:,}"))
             return

@@ -190,6 +190,8 @@ def test_requests_not_signed_by_slack_are_refused_and_not_answered(
         headers = {"Content-Type": "application/json"}
     elif change == "badly signed":
         headers["X-Slack-Signature"] = "v0=" + "0" * 64
+    elif change == "signature not ASCII":
+        headers["X-Slack-Signature"] = "v0=" + "\u00e9" * 64
     elif change == "signed with another secret":
         headers.update(slack_headers("not-the-secret", data))
     elif change == "stale (6 minutes old)":
@@ -218,6 +220,51 @@ def test_a_retry_of_an_answered_event_is_not_answered_twice(
     )
     assert status == 200
     assert len(slack_replies(platforms, channel, timeout=4)) == len(first)
+
+
+@pytest.mark.parametrize(
+    ("change", "answered"),
+    [
+        ("the bot's own message", False),
+        ("an edit of an earlier message", False),
+        ("a message_changed event", False),
+        ("a photo with words", True),
+        ("a thread reply also sent to the channel", True),
+    ],
+)
+def test_only_what_people_send_is_answered(
+    channel_bot: BotProcesses, platforms: Platforms, change: str, answered: bool
+) -> None:
+    channel = new_channel("D")
+    body = slack_event("what is a strategy discussion", channel, direct=True)
+    event = body["event"]
+    if change == "the bot's own message":
+        event["bot_id"] = "B0BOTID0001"
+    elif change == "an edit of an earlier message":
+        event["edited"] = {"user": USER, "ts": event["ts"]}
+    elif change == "a message_changed event":
+        event["subtype"] = "message_changed"
+    elif change == "a photo with words":
+        event.update(subtype="file_share", files=[{"id": "F0FILE00001", "mimetype": "image/jpeg"}])
+    else:
+        event["subtype"] = "thread_broadcast"
+    assert send_slack(channel_bot, body)[0] == 200
+    assert bool(slack_replies(platforms, channel, timeout=20 if answered else 4)) is answered
+
+
+def test_a_photo_without_words_gets_a_plain_answer_that_names_999(
+    channel_bot: BotProcesses, platforms: Platforms
+) -> None:
+    channel = new_channel("D")
+    body = slack_event("", channel, direct=True)
+    body["event"].update(subtype="file_share", files=[{"id": "F0FILE00002", "mimetype": "image/png"}])
+    assert send_slack(channel_bot, body)[0] == 200
+    posts = slack_replies(platforms, channel)
+    assert (
+        len(posts) == 1
+        and "files or pictures" in posts[0]["body"]["text"]
+        and "999" in posts[0]["body"]["text"]
+    )
 
 
 def test_slacks_url_check_is_answered_with_its_challenge(channel_bot: BotProcesses) -> None:
@@ -391,12 +438,17 @@ def test_teams_requests_without_a_valid_token_are_refused_and_not_answered(
     assert teams_replies(platforms, activity, timeout=3) == []
 
 
-def test_without_microsofts_keys_every_token_is_refused() -> None:
-    """Keys that cannot be fetched mean 503 and a log line, never an unchecked message."""
+def test_without_microsofts_keys_every_token_is_refused(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Keys that cannot be fetched mean 503 and a log line, never an unchecked message; once they
+    can be fetched again the same verifier takes tokens, and then uses its cache."""
+    monkeypatch.setattr("bot.channels.teams.RETRY_AFTER_FAILURE_SECONDS", 0)
     stub = Platforms()
     try:
         stub.keys_available = False
-        verifier = TokenVerifier(APP_ID, SigningKeys(stub.openid_metadata), TENANT)
+        keys = SigningKeys(stub.openid_metadata)
+        verifier = TokenVerifier(APP_ID, keys, TENANT)
         activity = {
             "channelId": "msteams",
             "serviceUrl": stub.service_url,
@@ -405,10 +457,11 @@ def test_without_microsofts_keys_every_token_is_refused() -> None:
         with pytest.raises(Refused) as refused:
             asyncio.run(verifier.verify(f"Bearer {stub.teams_token()}", activity))
         assert refused.value.status == 503
-        # Back again: after the retry interval the same token is accepted (here, a new verifier).
+        assert "could not fetch Microsoft's signing keys" in caplog.text
         stub.keys_available = True
-        verifier = TokenVerifier(APP_ID, SigningKeys(stub.openid_metadata), TENANT)
         assert asyncio.run(verifier.verify(f"Bearer {stub.teams_token()}", activity))["aud"] == APP_ID
+        asyncio.run(verifier.verify(f"Bearer {stub.teams_token()}", activity))
+        assert keys.fetches == 2  # the failed try and one fetch: the third token used the cache
     finally:
         stub.close()
 
@@ -432,6 +485,11 @@ def test_stored_conversations_hold_no_platform_ids_and_no_identifiers(
     senders = {sender for sender, _ in rows}
     assert any(s.startswith("slack-") for s in senders) and any(s.startswith("teams-") for s in senders)
     dump = json.dumps(rows)
+    # This test's own messages were stored, redacted, in conversations that start as a professional's.
+    assert dump.count("[NHS number]") >= 2 and "[web address]" in dump
+    for sender in {s for s in senders if s.startswith(("slack-", "teams-"))}:
+        roles = [json.loads(d).get("value") for s, d in rows if s == sender and '"name": "role"' in d]
+        assert roles and roles[0] == "professional"
     for identifier in (
         USER,
         BOT_USER,
@@ -442,6 +500,8 @@ def test_stored_conversations_hold_no_platform_ids_and_no_identifiers(
         "aad-object-id-for-tests",
         activity["conversation"]["id"].split(";")[0],
         "943 476 5919",
+        "JaneDoe",
+        "smith-family",
         "<at>",
     ):
         assert identifier not in dump, f"{identifier!r} was stored"
@@ -457,9 +517,12 @@ def test_danger_gets_999_first_in_both_channels_with_the_action_server_up_and_do
         channel = new_channel()
         send_slack(channel_bot, slack_event(DANGER, channel))
         posts = slack_replies(platforms, channel)
-        assert posts and "999" in posts[0]["body"]["text"], f"Slack, action server up: {actions_up}"
+        # The safety net's own answer ("Call 999 now"), not a fallback that happens to name 999.
+        assert posts and "Call 999 now" in posts[0]["body"]["text"], f"Slack, action server up: {actions_up}"
+        assert "went wrong" not in texts(posts)
 
         activity = teams_activity(platforms, DANGER)
         assert send_teams(channel_bot, activity, platforms.teams_token()) == 200
         posts = teams_replies(platforms, activity)
-        assert posts and "999" in card_or_text(posts[:1]), f"Teams, action server up: {actions_up}"
+        assert posts and "Call 999 now" in card_or_text(posts[:1]), f"Teams, action server up: {actions_up}"
+        assert "went wrong" not in card_or_text(posts)

@@ -8,13 +8,14 @@ from bot.channels.slack import SECTION_CHARS, button_blocks, mrkdwn_escape, text
 from bot.channels.teams import teams_text
 
 
-def test_slack_mentions_of_people_and_groups_are_removed_and_links_read_as_their_words() -> None:
+def test_slack_mentions_channels_and_web_links_are_removed_and_addresses_left_for_redaction() -> None:
     text = "<@U0BOTUSER01> my colleague <@U0ABCDEF12|sam> asked &amp; <!here> see <https://www.nhs.uk|nhs.uk>"
-    cleaned = slack_plain_text(text)
-    assert cleaned == "my colleague asked & see nhs.uk"
-    assert (
-        slack_plain_text("<mailto:a@b.org|a@b.org> in <#C0123ABCD|safeguarding>") == "a@b.org in safeguarding"
-    )
+    assert slack_plain_text(text) == "my colleague asked & see [web address]"
+    # A case-record link can carry a child's name, a private channel a family's.
+    record = "<https://mosaic.example.gov.uk/case?child=JaneDoe|mosaic.example.gov.uk/case?child=JaneDoe>"
+    assert "JaneDoe" not in slack_plain_text(f"see {record}")
+    assert slack_plain_text("<mailto:a@b.org|a@b.org> in <#C0123ABCD|smith-family>") == "a@b.org in"
+    assert slack_plain_text("ring <tel:01234567890|01234 567890>") == "ring 01234567890"
 
 
 def test_teams_at_mentions_and_markup_are_removed() -> None:
