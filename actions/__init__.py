@@ -8,6 +8,9 @@ import sys
 
 from actions.areas import AreaFileError, areas
 from actions.guidance import GuidanceFileError, guidance_by_intent
+from bot import logs
+
+logs.install()  # no message text in the action server's log either (bot/logs.py)
 
 try:
     areas()

@@ -41,6 +41,11 @@ class BotProcesses:
         self._rasa: subprocess.Popen | None = None
 
     @property
+    def log_dir(self) -> Path | None:
+        """Where the two servers' logs are written (None: to this terminal)."""
+        return self._log_dir
+
+    @property
     def webhook(self) -> str:
         return f"http://localhost:{self.rasa_port}/webhooks/rest/webhook"
 

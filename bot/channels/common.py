@@ -35,7 +35,6 @@ TOO_LONG = (
     "That message is longer than I can read ({limit} characters at most). "
     "Please send it in shorter parts. " + EMERGENCY_LINE
 )
-FAILED = "Sorry, something went wrong on my side. " + EMERGENCY_LINE
 NO_FILES = "I can't open files or pictures here. Please type your question in words. " + EMERGENCY_LINE
 NO_TEXT = "I didn't get any words in that message. Please type your question. " + EMERGENCY_LINE
 
@@ -120,6 +119,40 @@ def short(value: Any, limit: int = 60) -> str:
 def as_dict(value: Any) -> dict[str, Any]:
     """The value when it is a JSON object, else an empty one (requests are not trusted to be well formed)."""
     return value if isinstance(value, dict) else {}
+
+
+def help_now(role: str | None, area_id: str | None) -> str:
+    """What the person gets when the bot has no answer at all (an action failed, timed out or its
+    server is down): never silence. Built from data/areas/ (FACTS §3 and §7), so it needs nothing
+    but the files."""
+    from actions.areas.files import load_directory, national_lines
+
+    national = national_lines()
+    opening = "Sorry, I can't answer that properly just now."
+    if role == "professional":
+        directory = load_directory(default_id=settings().default_area)
+        area = next((a for a in directory.all if a.id == area_id), directory.default)
+        return (
+            f"{opening} If a child is in immediate danger, call {national['emergency']}. "
+            f"{area.name}: {area.daytime_name} {area.daytime_line} ({area.hours_text()}); "
+            f"out of hours, {area.out_of_hours_name} {area.out_of_hours_line}."
+        )
+    return (
+        f"{opening} If a baby is in danger or seriously ill, call {national['emergency']} now. "
+        f"If you are worried your baby is unwell, call NHS {national['nhs_111']}. "
+        "If the crying is getting too much, put your baby down safely in their cot and take a few "
+        "minutes away: it's OK to walk away."
+    )
+
+
+async def conversation_slots(request: Request, sender_id: str) -> tuple[str | None, str | None]:
+    """The conversation's role and area, read back after a turn (None, None if it can't be read)."""
+    agent = getattr(request.app.ctx, "agent", None)
+    try:
+        tracker = await agent.processor.get_tracker(sender_id)  # type: ignore[union-attr]
+        return tracker.get_slot("role"), tracker.get_slot("area")
+    except Exception:  # noqa: BLE001 - the fallback works without them
+        return None, None
 
 
 def channel_settings(channel: str, *names: str) -> list[str]:

@@ -42,8 +42,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import logs
 from bot.channels.common import (
-    FAILED,
     NO_FILES,
     TOO_LONG,
     SeenEvents,
@@ -51,7 +51,9 @@ from bot.channels.common import (
     as_dict,
     channel_secret,
     channel_settings,
+    conversation_slots,
     fill_unset_slots,
+    help_now,
     known_area,
     pseudonym,
     pseudonym_key,
@@ -142,8 +144,10 @@ class SlackReplies(OutputChannel):
         self.client = client
         self.channel = channel
         self.thread_ts = thread_ts
+        self.sent = 0
 
     async def _post(self, text: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        self.sent += 1
         arguments: dict[str, Any] = {"channel": self.channel, "text": mrkdwn_escape(text)}
         if blocks:
             arguments["blocks"] = blocks
@@ -349,10 +353,16 @@ class SlackInput(InputChannel):
                 await output.send_text_message(sender, TOO_LONG.format(limit=f"{self.max_message_chars:,}"))
                 return
             await fill_unset_slots(request, sender, output, {"role": "professional", "area": self.area})
-            await on_new_message(UserMessage(text, output, sender, input_channel=self.name(), metadata={}))
+            with logs.in_flight(text):
+                await on_new_message(
+                    UserMessage(text, output, sender, input_channel=self.name(), metadata={})
+                )
         except Exception as error:  # noqa: BLE001 - the person must still be told where to go
             logger.error("Slack message not answered: %s", type(error).__name__)
-            await output.send_text_message(sender, FAILED)
+        if not output.sent:  # an action failed or its server is down: never silence
+            logger.warning("No reply from the bot for a Slack message; sent the help-now reply.")
+            role, area = await conversation_slots(request, sender)
+            await output.send_text_message(sender, help_now(role or "professional", area or self.area))
 
 
 # Messages people send: plain ones, ones with a file attached, and thread replies also sent to

@@ -43,8 +43,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import logs
 from bot.channels.common import (
-    FAILED,
     NO_FILES,
     TOO_LONG,
     SeenEvents,
@@ -52,8 +52,10 @@ from bot.channels.common import (
     as_dict,
     channel_secret,
     channel_settings,
+    conversation_slots,
     env,
     fill_unset_slots,
+    help_now,
     known_area,
     pseudonym,
     pseudonym_key,
@@ -289,8 +291,10 @@ class TeamsReplies(OutputChannel):
         self.user = as_dict(activity.get("from"))
         self.reply_to = activity.get("id") if isinstance(activity.get("id"), str) else None
         self.token = token
+        self.sent = 0
 
     async def _post(self, body: dict[str, Any]) -> None:
+        self.sent += 1
         # The id goes into the path escaped, so no id can point the bot's token at another path.
         conversation_id = quote(str(self.conversation.get("id", "")), safe="")
         url = f"{self.service_url}/v3/conversations/{conversation_id}/activities"
@@ -467,7 +471,13 @@ class TeamsInput(InputChannel):
             return
         try:
             await fill_unset_slots(request, sender, output, {"role": "professional", "area": self.area})
-            await on_new_message(UserMessage(text, output, sender, input_channel=self.name(), metadata={}))
+            with logs.in_flight(text):
+                await on_new_message(
+                    UserMessage(text, output, sender, input_channel=self.name(), metadata={})
+                )
         except Exception as error:  # noqa: BLE001 - the person must still be told where to go
             logger.error("Teams message not answered: %s", type(error).__name__)
-            await output.send_text_message(sender, FAILED)
+        if not output.sent:  # an action failed or its server is down: never silence
+            logger.warning("No reply from the bot for a Teams message; sent the help-now reply.")
+            role, area = await conversation_slots(request, sender)
+            await output.send_text_message(sender, help_now(role or "professional", area or self.area))

@@ -34,7 +34,16 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from actions.areas.files import load_directory, national_lines
-from bot.channels.common import EMERGENCY_LINE, NO_TEXT, TOO_LONG, channel_secret, fill_unset_slots
+from bot import logs
+from bot.channels.common import (
+    EMERGENCY_LINE,
+    NO_TEXT,
+    TOO_LONG,
+    channel_secret,
+    conversation_slots,
+    fill_unset_slots,
+    help_now,
+)
 from bot.settings import ROOT, settings
 
 logger = logging.getLogger(__name__)
@@ -217,9 +226,17 @@ class WebChatInput(InputChannel):
             # The embed's area fills the area slot until the user names one (and after a new session).
             await fill_unset_slots(request, sender_id, collector, {"area": self._area(body.get("area"))})
             metadata = {"area": self._area(body.get("area"))}
-            await on_new_message(
-                UserMessage(text, collector, sender_id, input_channel=self.name(), metadata=metadata)
-            )
+            try:
+                with logs.in_flight(text):
+                    await on_new_message(
+                        UserMessage(text, collector, sender_id, input_channel=self.name(), metadata=metadata)
+                    )
+            except Exception as error:  # noqa: BLE001 - logged by kind only, and answered below
+                logger.error("Widget message not processed: %s", type(error).__name__)
+            if not collector.messages:  # an action failed or its server is down: never silence
+                logger.warning("No reply from the bot for a widget message; sent the help-now reply.")
+                role, area = await conversation_slots(request, sender_id)
+                collector.messages.append({"text": help_now(role, area or self._area(body.get("area")))})
             replies = [
                 {key: message[key] for key in ("text", "buttons") if message.get(key)}
                 for message in collector.messages

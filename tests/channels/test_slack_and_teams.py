@@ -48,7 +48,7 @@ def channel_bot(platforms: Platforms, tmp_path_factory: pytest.TempPathFactory) 
     credentials.write_text(
         yaml.safe_dump(
             {
-                "rest": None,
+                "bot.channels.rest.RestChannel": None,
                 "bot.channels.slack.SlackInput": {"api_url": platforms.slack_api},
                 "bot.channels.teams.TeamsInput": {
                     "openid_metadata_url": platforms.openid_metadata,

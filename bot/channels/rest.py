@@ -1,0 +1,110 @@
+"""The REST channel (/webhooks/rest/webhook), in place of Rasa's own, for clients we trust to run
+their own front end: the tests, the benchmark, and a partnership's integration behind its proxy.
+
+Compared with Rasa's `rest` channel:
+- The body must be a JSON object with a `sender` (a short id of letters, digits and `-_.:`) and a
+  `message` string; anything else gets 400 with a reply that still names 999, never a 500.
+- A message longer than `max_message_chars` is cut to that length: the safety net still reads its
+  start, and the server is never held up by a huge one.
+- Metadata is kept only for the keys on an allow-list (`area`), so nothing a client sends ends up
+  stored unasked. The input channel is always `rest`.
+- When the bot has no reply at all (an action failed, timed out or its server is down), the person
+  gets `help_now`: 999, 111, and for a professional their area's lines. Never silence.
+- Nothing of the message is logged, also when processing fails.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot import logs
+from bot.channels.common import EMERGENCY_LINE, NO_TEXT, conversation_slots, help_now
+
+logger = logging.getLogger(__name__)
+
+_SENDER = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
+METADATA_KEYS = ("area",)
+BAD_REQUEST = (
+    'I couldn\'t read that request. Send JSON like {"sender": "an-id", "message": "your question"}. '
+    + EMERGENCY_LINE
+)
+NO_SENDER = (
+    'Please send a "sender": a short id for this conversation (letters, digits, - _ . :). ' + EMERGENCY_LINE
+)
+
+
+class RestChannel(InputChannel):
+    """Rasa's REST webhook with checks, limits and a reply every time (see the module's docstring)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        credentials = credentials or {}
+        return cls(max_message_chars=int(credentials.get("max_message_chars", 2000)))
+
+    def __init__(self, max_message_chars: int = 2000) -> None:
+        self.max_message_chars = max_message_chars
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        hooks = Blueprint("rest_webhook", __name__)
+
+        @hooks.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @hooks.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                body = json.loads(request.body or b"")
+            except (ValueError, UnicodeDecodeError):
+                body = None
+            if not isinstance(body, dict):
+                return _reply(400, "", BAD_REQUEST)
+            sender = body.get("sender")
+            if not isinstance(sender, str) or not _SENDER.fullmatch(sender):
+                return _reply(400, "", NO_SENDER)
+            text = body.get("message")
+            if not isinstance(text, str) or not text.strip():
+                return _reply(400, sender, NO_TEXT)
+            text = text[: self.max_message_chars]
+            metadata = (
+                {
+                    key: value
+                    for key, value in (body.get("metadata") or {}).items()
+                    if key in METADATA_KEYS and isinstance(value, str) and len(value) <= 40
+                }
+                if isinstance(body.get("metadata"), dict)
+                else {}
+            )
+            collector = CollectingOutputChannel()
+            try:
+                with logs.in_flight(text):
+                    await on_new_message(
+                        UserMessage(text, collector, sender, input_channel="rest", metadata=metadata)
+                    )
+            except Exception as error:  # noqa: BLE001 - logged by kind only, and answered below
+                logger.error("REST message not processed: %s", type(error).__name__)
+            if not collector.messages:
+                role, area = await conversation_slots(request, sender)
+                logger.warning("No reply from the bot for a REST message; sent the help-now reply.")
+                return response.json([{"recipient_id": sender, "text": help_now(role, area)}])
+            return response.json(collector.messages)
+
+        return hooks
+
+
+def _reply(status: int, sender: str, text: str) -> HTTPResponse:
+    # The same shape as a normal answer (a list of messages), so any client shows it.
+    return response.json([{"recipient_id": sender, "text": text}], status=status)

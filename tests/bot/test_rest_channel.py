@@ -1,0 +1,59 @@
+"""The REST channel with bad input: every kind gets a clear 4xx or a normal reply, never a 5xx or a
+hang, and what a client sends beyond the message is not stored unasked."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+
+import pytest
+
+from tests.channels.platforms import post
+from tools.serve import BotProcesses
+
+
+def send(bot: BotProcesses, body: bytes) -> tuple[int, list[dict]]:
+    status, _, reply = post(bot.webhook, body, {"Content-Type": "application/json"})
+    return status, json.loads(reply)
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        (b"", "empty body"),
+        (b"not json", "not JSON"),
+        (b'["a", "list"]', "a JSON list"),
+        (b'{"message": "hello"}', "no sender"),
+        (b'{"sender": "has spaces in it", "message": "hello"}', "a sender that is not an id"),
+        (b'{"sender": "' + b"x" * 200 + b'", "message": "hello"}', "a sender 200 characters long"),
+        (b'{"sender": "me-1", "message": 42}', "a message that is not text"),
+        (b'{"sender": "me-1", "message": "   "}', "a message of spaces"),
+        (b'{"sender": "me-1"}', "no message"),
+    ],
+)
+def test_bad_requests_get_a_clear_4xx_that_still_names_999(bot: BotProcesses, body: bytes, why: str) -> None:
+    status, replies = send(bot, body)
+    assert status == 400, why
+    assert "999" in replies[0]["text"]
+
+
+def test_a_huge_message_is_answered_from_its_start_without_holding_the_server(bot: BotProcesses) -> None:
+    text = "my baby is not breathing and has gone blue. " + "please help " * 20_000
+    started = time.monotonic()
+    status, replies = send(bot, json.dumps({"sender": f"huge-{uuid.uuid4().hex}", "message": text}).encode())
+    assert status == 200
+    assert "Call 999 now" in replies[0]["text"]
+    assert time.monotonic() - started < 20
+
+
+def test_metadata_beyond_the_allow_list_is_not_stored(bot: BotProcesses) -> None:
+    sender = f"meta-{uuid.uuid4().hex}"
+    body = {"sender": sender, "message": "hello", "metadata": {"area": "dudley", "junk": "J" * 100_000}}
+    status, replies = send(bot, json.dumps(body).encode())
+    assert status == 200 and replies
+    with sqlite3.connect(bot.config.tracker_db) as db:
+        rows = db.execute("SELECT data FROM events WHERE sender_id = ?", (sender,)).fetchall()
+    stored = " ".join(data for (data,) in rows)
+    assert rows and "JJJJ" not in stored and "junk" not in stored
