@@ -17,14 +17,17 @@ TRAINING_DATA := $(shell find data -name '*.yml' -not -path 'data/safety/*' 2>/d
 TRAINING_LIST := build/training-files.txt
 
 export TF_CPP_MIN_LOG_LEVEL := 2
+# Rasa's usage reporting is off unless .env or the environment turns it on.
+export RASA_TELEMETRY_ENABLED ?= false
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install build browser-tools screenshots teams-package train run test test-python test-conversations lint lock bench nlu-eval content-review FORCE
+.PHONY: help install build browser-tools screenshots teams-package purge train run test test-python test-conversations lint lock bench nlu-eval content-review FORCE
 
 help:
 	@echo "make run    install, build, train if needed, start the bot (REST on :5005, actions on :5055)"
 	@echo "make test   install, build, validate data, train if needed, run every test suite"
 	@echo "make bench  print training/start-up/latency/memory figures; make nlu-eval  cross-validate NLU"
+	@echo "make purge  delete conversations older than RETENTION_DAYS (default 30); safe from cron"
 	@echo "make teams-package  build the Microsoft Teams app package (docs/channels.md)"
 	@echo "make content-review  rewrite docs/content-review.md (topics, sources, dates) from the content files"
 
@@ -97,6 +100,11 @@ bench: $(MODEL)
 # The widget's pictures in docs/ for the README (starts the trained bot on ports of its own).
 screenshots: $(MODEL) browser-tools
 	$(PYTHON) -m tools.screenshots
+
+# Delete conversations older than RETENTION_DAYS (default 30) from the tracker store; safe from cron
+# while the bot runs (make run also does it at every start).
+purge: install
+	$(PYTHON) -m tools.purge
 
 # The Microsoft Teams app package (manifest and icons) from the TEAMS_* settings and BOT_DOMAIN in .env:
 # build/teams/safeguarding-assistant.zip, to upload in Teams (docs/channels.md).

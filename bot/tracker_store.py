@@ -3,23 +3,68 @@
 Configured in endpoints.yml as `type: bot.tracker_store.RedactingSQLTrackerStore` (SQLite file by
 default). The conversation in memory is untouched; what reaches the database has every string in
 every event passed through `bot.privacy.redact`, including the text a form slot was filled from.
+
+For the SQLite file: it is created readable by this user only (0600, in a 0700 folder); a path
+that cannot be written stops the start with a clear error (Rasa's own store would retry forever);
+and it runs in WAL mode with a short busy timeout, so a reader never holds up a turn for long.
+Old conversations are deleted by `tools/purge.py` (RETENTION_DAYS).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import event  # type: ignore[import-untyped]
 
 from bot.privacy import redact_values
+
+BUSY_TIMEOUT_MS = 2000
+
+
+class TrackerStoreError(RuntimeError):
+    """The conversation store cannot be used; the message says why and what to change."""
+
+
+def prepare_sqlite_file(path: Path) -> None:
+    """Create the database file (0600) and its folder (0700) if missing, and check it is writable."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        os.close(descriptor)
+        os.chmod(path, 0o600)
+    except OSError as error:
+        raise TrackerStoreError(
+            f"Cannot open the conversation store {path}: {error.strerror}. Set TRACKER_DB in .env to a "
+            "file this user can write."
+        ) from error
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` whose saved events carry no identifiers."""
 
+    def __init__(
+        self, domain: Any = None, dialect: str = "sqlite", db: str = "rasa.db", **kwargs: Any
+    ) -> None:
+        if dialect == "sqlite":
+            prepare_sqlite_file(Path(db))
+        super().__init__(domain=domain, dialect=dialect, db=db, **kwargs)
+        if dialect == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            self.engine.dispose()  # connections made from now on get the pragmas
+
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
-        for event in super()._additional_events(session, tracker):
-            yield Event.from_parameters(redact_values(event.as_dict()))
+        for item in super()._additional_events(session, tracker):
+            yield Event.from_parameters(redact_values(item.as_dict()))

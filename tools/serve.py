@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 
 from bot.settings import ROOT, Settings, settings
+from tools.purge import purge, retention_days
 
 
 class BotProcesses:
@@ -57,10 +58,12 @@ class BotProcesses:
     def start(self, timeout: float = 300.0) -> float:
         """Start both servers; returns seconds until the bot answered its first message."""
         started = time.monotonic()
-        self.config.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+        self.config.tracker_db.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         env = {
             **os.environ,
             **self.config.as_environment(),
+            # Rasa's usage reporting stays off unless someone turns it on in .env.
+            "RASA_TELEMETRY_ENABLED": os.environ.get("RASA_TELEMETRY_ENABLED", "false"),
             **self.extra_env,
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "PYTHONPATH": str(ROOT),
@@ -156,6 +159,13 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _stop_on_signal)
     signal.signal(signal.SIGINT, _stop_on_signal)
     config = settings()
+    try:
+        conversations, _ = purge(config.tracker_db, retention_days())
+    except ValueError as error:
+        print(f"Could not start the bot: {error}", file=sys.stderr)
+        return 1
+    if conversations:
+        print(f"Deleted {conversations} conversation(s) older than the retention period (RETENTION_DAYS).")
     bot = BotProcesses(config)
     print("Starting the action server and Rasa (loading the model takes about a minute)...")
     try:
