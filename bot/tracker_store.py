@@ -2,7 +2,8 @@
 
 Configured in endpoints.yml as `type: bot.tracker_store.RedactingSQLTrackerStore` (SQLite file by
 default). The conversation in memory is untouched; what reaches the database has every string in
-every event passed through `bot.privacy.redact`, including the text a form slot was filled from.
+every event passed through `bot.privacy.redact` (the person's words, their parse, and the text a form
+slot was filled from), except the bot's own replies, which are stored as sent.
 
 For the SQLite file: it is created readable by this user only (0600, in a 0700 folder); a path
 that cannot be written stops the start with a clear error (Rasa's own store would retry forever);
@@ -22,7 +23,7 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import event  # type: ignore[import-untyped]
 
-from bot.privacy import redact_values
+from bot.privacy import redact, redact_values
 
 BUSY_TIMEOUT_MS = 2000
 
@@ -64,7 +65,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         if dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
             self.engine.dispose()  # connections made from now on get the pragmas
+        redact("Warm up")  # load the name lists now, not on someone's first message
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         for item in super()._additional_events(session, tracker):
-            yield Event.from_parameters(redact_values(item.as_dict()))
+            data = item.as_dict()
+            # The bot's own replies hold only our content: kept as sent, so the record of advice
+            # given reads "NSPCC helpline on 0808 800 5000", not "[phone number]".
+            yield item if data.get("event") == "bot" else Event.from_parameters(redact_values(data))
