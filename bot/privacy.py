@@ -125,6 +125,10 @@ _SCHOOL_AFTER = re.compile(
 )
 
 _TEN_DIGITS = re.compile(r"(?<![\d+])\d(?:[ .-]?\d){9}(?![\d])")
+# Ten digits the writer calls an NHS number are one, whatever the check digit says.
+_NHS_SAID = re.compile(
+    r"\b(nhs\s*(?:no|num|number|#)?\.?\s*(?:is|was|=)?\s*[:#-]?\s*)\d(?:[ .-]?\d){9}(?![\d])", re.IGNORECASE
+)
 _LONG_NUMBER = re.compile(r"(?<![\d.])\d{6,}(?![\d.])")
 
 
@@ -397,6 +401,7 @@ def _redact(text: str) -> str:
     text = _SCHOOL.sub(lambda m: "[school] " + m.group(2), text)
     text = _SCHOOL_AFTER.sub(lambda m: m.group(1) + "[school] " + m.group(3), text)
     text = _phones(text)
+    text = _NHS_SAID.sub(lambda m: m.group(1) + "[NHS number]", text)
     text = _TEN_DIGITS.sub(_ten_digits, text)
     text = _LONG_NUMBER.sub(lambda m: m.group(0) if m.group(0) in public_numbers() else "[number]", text)
     return _names(text)

@@ -20,6 +20,11 @@ from pathlib import Path
 from bot.settings import ROOT, Settings, settings
 from tools.purge import purge, retention_days
 
+# Sent before the bot is called ready: it must get 999 in the first reply.
+PROBE = "my baby is not breathing"
+# The action server is started again at most this often (seconds) if it keeps dying.
+RESTART_INTERVAL = 10.0
+
 
 class BotProcesses:
     """The action server and Rasa as child processes, with the REST channel on `rasa_port`."""
@@ -40,6 +45,8 @@ class BotProcesses:
         self._log_dir = log_dir
         self._actions: subprocess.Popen | None = None
         self._rasa: subprocess.Popen | None = None
+        self._env: dict[str, str] = {}
+        self._last_restart = 0.0
 
     @property
     def log_dir(self) -> Path | None:
@@ -68,11 +75,8 @@ class BotProcesses:
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "PYTHONPATH": str(ROOT),
         }
-        self._actions = self._spawn(
-            [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)],
-            env,
-            "actions.log",
-        )
+        self._env = env
+        self._actions = self._spawn_actions()
         self._rasa = self._spawn(
             [
                 sys.executable,
@@ -97,12 +101,42 @@ class BotProcesses:
                 raise RuntimeError(f"Rasa stopped during start-up (exit code {self._rasa.returncode})")
             try:
                 if self.send(f"warmup-{uuid.uuid4().hex}", "hello", timeout=10) is not None:
+                    self._probe_safety_net()
                     return time.monotonic() - started
             except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
                 pass
             time.sleep(1)
         self.stop()
         raise TimeoutError(f"the bot did not answer within {timeout:.0f} s")
+
+    def _probe_safety_net(self) -> None:
+        """Never call the bot ready unless a red flag gets the emergency reply (a model or a rule
+        file that loaded wrong would otherwise answer [] to everything, danger included)."""
+        replies = self.send(f"probe-{uuid.uuid4().hex}", PROBE, timeout=30)
+        if not replies or "999" not in str(replies[0].get("text", "")):
+            self.stop()
+            raise RuntimeError(
+                "the safety net did not answer a red-flag probe with 999: check the model and data/safety/ "
+                "(the Rasa log says more)"
+            )
+
+    def _spawn_actions(self) -> subprocess.Popen:
+        command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)]
+        return self._spawn(command, self._env, "actions.log")
+
+    def supervise(self) -> str:
+        """Check both servers once: "ok"; "restarted" when the action server had died and was started
+        again (Rasa, and with it the safety replies, kept serving); "rasa stopped" when Rasa did."""
+        if self._rasa is None or self._rasa.poll() is not None:
+            return "rasa stopped"
+        if self._actions is not None and self._actions.poll() is None:
+            return "ok"
+        now = time.monotonic()
+        if now - self._last_restart < RESTART_INTERVAL:
+            return "waiting"
+        self._last_restart = now
+        self._actions = self._spawn_actions()
+        return "restarted"
 
     def send(self, sender: str, text: str, timeout: float = 30) -> list[dict]:
         """One message over the REST channel; returns the bot's replies."""
@@ -188,10 +222,16 @@ def main() -> int:
         "Press Ctrl-C to stop both servers."
     )
     try:
-        while bot.running():
+        while True:
+            state = bot.supervise()
+            if state == "rasa stopped":
+                print("Rasa stopped unexpectedly; stopping the action server.", file=sys.stderr)
+                return 1
+            if state == "restarted":
+                print(
+                    "The action server stopped; started it again (Rasa and its safety replies kept serving)."
+                )
             time.sleep(1)
-        print("A server stopped unexpectedly; stopping the other.", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("\nStopping...")
         return 0

@@ -7,6 +7,7 @@ other suites.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -66,3 +67,19 @@ def test_emergency_mid_triage_still_gets_999(bot_without_actions: BotProcesses, 
     conversation.say("i have a safeguarding concern about a newborn")
     reply = classify(conversation.say("he's stopped breathing"), openings)
     assert reply.tier == "emergency" and reply.has_999
+
+
+def test_the_launcher_starts_a_dead_action_server_again(bot_without_actions: BotProcesses) -> None:
+    """Last here: `make run` watches both servers; a dead action server is started again while Rasa
+    (and its safety replies) keeps serving, and custom actions work again."""
+    assert bot_without_actions.supervise() == "restarted"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        plan = Conversation(bot_without_actions)
+        plan.say("help me make a plan")
+        if "Who could you call" in " ".join(plan.say("a cup of tea")):
+            break
+        time.sleep(3)
+    else:
+        pytest.fail("the restarted action server never answered")
+    assert bot_without_actions.supervise() == "ok"
