@@ -1,4 +1,4 @@
-"""The rasa-sdk action server: one module per job. `rasa run actions` imports this package.
+"""The rasa-sdk action server: one module per job. `python -m actions.server` loads this package.
 
 The partnership and guidance files are checked here, as the server starts, so a broken file stops it with a
 message naming the file and the field, instead of failing in the middle of a conversation.

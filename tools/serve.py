@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -54,6 +55,11 @@ class BotProcesses:
         return self._log_dir
 
     @property
+    def action_token(self) -> str:
+        """The secret this start gave Rasa and the action server (actions/server.py)."""
+        return self._env.get("ACTION_TOKEN", "")
+
+    @property
     def webhook(self) -> str:
         return f"http://localhost:{self.rasa_port}/webhooks/rest/webhook"
 
@@ -71,6 +77,10 @@ class BotProcesses:
             **self.config.as_environment(),
             # Rasa's usage reporting stays off unless someone turns it on in .env.
             "RASA_TELEMETRY_ENABLED": os.environ.get("RASA_TELEMETRY_ENABLED", "false"),
+            # The secret only Rasa's calls to the action server carry (actions/server.py): fresh at
+            # each start unless .env sets one.
+            "ACTION_TOKEN": os.environ.get("ACTION_TOKEN") or secrets.token_hex(32),
+            "ACTION_HOST": os.environ.get("ACTION_HOST") or "127.0.0.1",
             **self.extra_env,
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "PYTHONPATH": str(ROOT),
@@ -89,6 +99,9 @@ class BotProcesses:
                 str(self.rasa_port),
                 "--credentials",
                 str(self.credentials),
+                # Only this machine unless RASA_HOST says otherwise (a reverse proxy in front).
+                "--interface",
+                os.environ.get("RASA_HOST") or "127.0.0.1",
                 "--endpoints",
                 "endpoints.yml",
             ],
@@ -121,7 +134,7 @@ class BotProcesses:
             )
 
     def _spawn_actions(self) -> subprocess.Popen:
-        command = [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(self.action_port)]
+        command = [sys.executable, "-m", "actions.server", "--port", str(self.action_port)]
         return self._spawn(command, self._env, "actions.log")
 
     def supervise(self) -> str:
