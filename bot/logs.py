@@ -7,9 +7,10 @@ library can miss them):
    not its message: Rasa logs an action server's error body (the whole conversation) inside one, and
    a `KeyError` can carry what someone typed.
 2. **Words in flight are masked.** While a message is being answered its text is registered
-   (`in_flight`); any record that quotes it, whole or as a stretch of 12 or more characters, gets
-   "[message text]" instead, whole or any three words of it in a row. Rasa's own debug lines quote
-   the message like that.
+   (`in_flight`); any record that quotes it, whole or any three words of it in a row, gets
+   "[message text]" instead. Rasa's own debug lines quote the message like that.
+3. **The values of a failed SQL statement are withheld**: SQLAlchemy puts the stored event (with
+   what someone typed) in its error text, and Rasa logs it when the store is locked.
 
 `install()` is called where each process starts: the Rasa server imports bot.channels, the action
 server imports actions.
@@ -20,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 import threading
 import traceback
 from collections.abc import Iterator
@@ -47,8 +49,14 @@ def in_flight(text: str) -> Iterator[None]:
             _texts.pop(key, None)
 
 
+# SQLAlchemy puts the values of a failed statement (a stored event, with what someone typed) in
+# its error text, and Rasa logs that text.
+_SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\s*(?:\(Background on this error|$))", re.DOTALL)
+
+
 def mask(message: str) -> str:
-    """The message with any text in flight (or a long stretch of one) masked."""
+    """The message with any text in flight (or a long stretch of one) masked, and SQL values withheld."""
+    message = _SQL_PARAMETERS.sub("[parameters withheld]", message)
     with _lock:
         registered = list(_texts.values())
     for forms in registered:

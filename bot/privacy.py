@@ -124,12 +124,12 @@ _SCHOOL_AFTER = re.compile(
     re.IGNORECASE,
 )
 
-_TEN_DIGITS = re.compile(r"(?<![\d+])\d(?:[ .-]?\d){9}(?![\d])")
+_TEN_DIGITS = re.compile(r"(?<![\w+])\d(?:[ .-]?\d){9}(?!\w)")
 # Ten digits the writer calls an NHS number are one, whatever the check digit says.
 _NHS_SAID = re.compile(
     r"\b(nhs\s*(?:no|num|number|#)?\.?\s*(?:is|was|=)?\s*[:#-]?\s*)\d(?:[ .-]?\d){9}(?![\d])", re.IGNORECASE
 )
-_LONG_NUMBER = re.compile(r"(?<![\d.])\d{6,}(?![\d.])")
+_LONG_NUMBER = re.compile(r"(?<![\w.])\d{6,}(?![\w.])")
 
 
 @functools.lru_cache(maxsize=1)

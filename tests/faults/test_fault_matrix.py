@@ -9,6 +9,7 @@ started too but never called.
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -121,6 +122,27 @@ def test_danger_gets_the_safety_nets_own_answer(
     action_server.mode = mode
     replies = Conversation(faulty_bot).say("he shook her and now she's floppy and won't wake up")
     assert replies and "Call 999 now" in replies[0]
+
+
+def test_a_locked_store_still_gets_danger_answered_and_the_bot_carries_on(faulty_bot: BotProcesses) -> None:
+    """Another process holds the conversation store for 6 seconds (longer than the 2 s busy timeout)."""
+    locked = threading.Event()
+
+    def hold() -> None:
+        db = sqlite3.connect(faulty_bot.config.tracker_db, timeout=10, isolation_level=None)
+        db.execute("BEGIN EXCLUSIVE")
+        locked.set()
+        time.sleep(6)
+        db.execute("ROLLBACK")
+        db.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert locked.wait(10)
+    replies = Conversation(faulty_bot).say("my baby is not breathing")
+    holder.join()
+    assert replies and "Call 999 now" in replies[0]
+    assert Conversation(faulty_bot).say("hello"), "the bot did not carry on after the store was free again"
 
 
 def test_no_message_text_reaches_the_log(faulty_bot: BotProcesses, action_server: ActionServer) -> None:
