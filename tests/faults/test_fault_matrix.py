@@ -152,3 +152,4 @@ def test_no_message_text_reaches_the_log(faulty_bot: BotProcesses, action_server
     assert logs, "no logs to check"
     assert "Zebedee" not in logs and "Quartermaine" not in logs
     assert "cup of tea" not in logs
+    assert "baby is not breathing" not in logs
