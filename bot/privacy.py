@@ -49,9 +49,23 @@ _STREET_TYPE = (
     r"gdns|terrace|grove|hill|park|square|sq|row|walk|mews|view|rise|green|parade|estate)"
 )
 _NAMEISH = r"[A-Za-z][A-Za-z'’-]*"
+# Words that never sit between a house number and a street name ("6 weeks he vomit green").
+_NOT_IN_AN_ADDRESS = (
+    r"(?:weeks?|wks?|months?|mths?|days?|hours?|hrs?|mins?|years?|yrs?|old|times?|he|she|they|it|is|was|"
+    r"has|had|and|but|been|then|now|in|at|on|of|the|a|to|with|her|his|my|our|their|baby|feeds?|ml|oz|kg|"
+    r"degrees?|am|pm)"
+)
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("[email]", re.compile(r"\b[\w.+-]+\s?@\s?[\w-]+(?:\.[\w-]+)+\b")),
+    ("[email]", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
+    (
+        "[email]",
+        re.compile(
+            r"\b[\w.+-]+\s@\s?[\w-]+\.(?:com|co\.uk|org|net|uk|org\.uk|ac\.uk|nhs\.net|gov\.uk)\b|"
+            r"\b[\w.+-]+@\s[\w-]+\.(?:com|co\.uk|org|net|uk|org\.uk|ac\.uk|nhs\.net|gov\.uk)\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("[web address]", re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)),
     (
         "[web address]",
@@ -82,13 +96,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # UK postcodes: EX1 1AB, SW1A 1AA, ex11ab.
     ("[postcode]", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)),
     # Car registrations: AB12 CDE.
-    ("[registration]", re.compile(r"\b[A-Za-z]{2}\d{2}\s?[A-Za-z]{3}\b")),
+    ("[registration]", re.compile(r"\b(?:[A-Z]{2}\d{2}\s?[A-Z]{3}|[a-z]{2}\d{2}\s?[a-z]{3})\b")),
     ("[registration]", re.compile(r"\b[A-Z]\d{1,3}\s?[A-Z]{3}\b")),
     # House number and street: 12 Acacia Avenue, flat 3, 12 high st.
     ("[address]", re.compile(r"\b(?:flat|apartment|apt|unit)\s+\d+[a-z]?\b,?", re.IGNORECASE)),
     (
         "[address]",
-        re.compile(rf"\b\d+[a-z]?,?\s+(?:[A-Za-z']+\s+){{1,3}}{_STREET_TYPE}\b\.?", re.IGNORECASE),
+        re.compile(
+            rf"\b\d+[a-z]?,?\s+(?:(?!{_NOT_IN_AN_ADDRESS}\b)[A-Za-z']+\s+){{1,3}}{_STREET_TYPE}\b\.?",
+            re.IGNORECASE,
+        ),
     ),
     # A case, hospital or record number after the word that introduces it.
     (
@@ -180,6 +197,7 @@ _STOP = set(
     baby babies son daughter boy girl child children kid kids twins partner husband wife mum mom mam dad
     father mother nan nana nanna gran granny grandma grandad grandpa grandson granddaughter grandaughter
     sister brother sibling aunt auntie uncle niece nephew cousin friend neighbour boyfriend girlfriend ex
+    grandmother grandfather stepmother stepfather stepmum stepdad godmother godfather
     health visitor hv gp midwife nurse doctor social worker sw teacher police officer foster carer carer
     parent parents family foster step new little old young first second last one two three four five
     six seven eight nine ten week weeks month months year years day days hour hours minute minutes
@@ -190,7 +208,9 @@ _STOP = set(
     known unknown not important at work away home out up down off""".split()
 )
 _TITLES = set("dr doctor sgt pc dc ds di mr mrs ms miss mx nurse prof rev cllr sister".split())
-_FAMILY_TITLES = set("grandad grandpa nan nana nanna gran granny grandma auntie aunty uncle".split())
+_FAMILY_TITLES = set(
+    "grandad grandpa nan nana nanna gran granny grandma grandmother grandfather auntie aunty uncle".split()
+)
 # Where a name comes next: strong (anything that is not a stop word is the name) and weak (only a
 # capitalised word, an unknown word or a first name is).
 _STRONG_SLOT = re.compile(
@@ -218,7 +238,22 @@ _KEEP_EXTRA = set(
     monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun
     jan feb mar apr jun jul aug sep sept oct nov dec january february march april may june
     july august september october november december english polish romanian urdu arabic bengali
-    front door portal whatsapp facebook instagram tiktok snapchat google teams slack zoom""".split()
+    front door portal whatsapp facebook instagram tiktok snapchat google teams slack zoom
+    mondays tuesdays wednesdays thursdays fridays saturdays sundays weekend weekends
+    moses tommee tippee colief menb mmr bcg rotavirus dtap calprofen piriton gripe infant infants
+    paeds neonatal nicu scbu picu ae a&e ed edt ooh
+    somali somalia polish poland romanian romania urdu punjabi bengali bangla arabic kurdish pashto dari
+    farsi tigrinya amharic lithuanian latvian bulgarian slovak czech portuguese spanish italian french
+    turkish ukrainian ukraine russian chinese mandarin cantonese vietnamese tamil gujarati hindi
+    nigerian ghanaian eritrean afghan syrian iraqi iranian sudanese pakistani indian irish scottish welsh
+    muslim islam christian catholic jewish hindu sikh buddhist ramadan eid diwali christmas easter
+    derriford rd&e""".split()
+)
+# Words after a capitalised stranger that show an institution, not a person: "Russells Hall".
+_INSTITUTION = set(
+    """hall hospital house centre center trust panel review practice surgery clinic ward unit road street
+    lane farm park school college academy nursery university council police court church mosque temple
+    medical health foundation board team service services group children's childrens""".split()
 )
 
 
@@ -270,7 +305,10 @@ def _bare(word: str) -> str:
     return re.sub(r"(?:'s|’s|')$", "", word).lower()
 
 
-_CONTRACTION = re.compile(r"^[a-z]+(?:n[’']t|[’'](?:ll|re|ve|d|m|s))$")
+_CONTRACTION = re.compile(
+    r"^(?:[a-z]+n[’']t|[a-z]+[’'](?:ll|re|ve|d|m)|"
+    r"(?:he|she|it|that|there|what|who|where|here|let|how|everyone|nobody|somebody|someone)[’']s)$"
+)
 
 
 def _name_like(word: str, slot: str | None, sentence_start: bool) -> bool:
@@ -286,7 +324,8 @@ def _name_like(word: str, slot: str | None, sentence_start: bool) -> bool:
     if word.isupper() and len(word) > 1 and (len(word) <= 3 or not (first and not known)):
         return False  # an acronym (DSL, NAI, DGH) or a message in capitals
     if slot == "strong":
-        return True
+        # "named person", "known as colic": a lower-case English word that is no first name is not one.
+        return capital or not known or first
     if slot == "weak":
         return (capital and bare not in _TITLES) or not known or (first and bare not in _COMMON_FIRST_WORDS)
     # Anywhere else: a first name that is no English word, a capitalised first name mid-sentence
@@ -347,7 +386,9 @@ def _names(text: str) -> str:
                     previous_was_name = True
                 index += 1
             continue
-        if _name_like(word, slot, sentence_start):
+        next_word = tokens[index + 1].group(0) if index + 1 < len(tokens) else ""
+        institution = bool(next_word) and next_word[0].isupper() and _bare(next_word) in _INSTITUTION
+        if not (slot is None and institution) and _name_like(word, slot, sentence_start):
             spans.append((token.start(), token.end()))
             previous_was_name = True
         index += 1
