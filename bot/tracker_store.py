@@ -13,6 +13,8 @@ Old conversations are deleted by `tools/purge.py` (RETENTION_DAYS).
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,10 +24,13 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import event  # type: ignore[import-untyped]
+from sqlalchemy.exc import OperationalError  # type: ignore[import-untyped]
 
 from bot.privacy import redact, redact_values
 
 BUSY_TIMEOUT_MS = 2000
+SAVE_ATTEMPTS = 4
+logger = logging.getLogger(__name__)
 
 
 class TrackerStoreError(RuntimeError):
@@ -66,6 +71,19 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             event.listen(self.engine, "connect", _sqlite_pragmas)
             self.engine.dispose()  # connections made from now on get the pragmas
         redact("Warm up")  # load the name lists now, not on someone's first message
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Save, waiting out a store that another process holds for a few seconds: a turn is kept,
+        not dropped to Rasa's in-memory fallback and forgotten when the store is free again."""
+        for attempt in range(SAVE_ATTEMPTS):
+            try:
+                await super().save(tracker)
+                return
+            except OperationalError:
+                if attempt == SAVE_ATTEMPTS - 1:
+                    raise
+                logger.warning("The conversation store is busy; trying again (%d).", attempt + 1)
+                await asyncio.sleep(1)
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         for item in super()._additional_events(session, tracker):

@@ -16,7 +16,7 @@ import os
 import re
 import secrets
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,10 @@ TOO_LONG = (
     "Please send it in shorter parts. " + EMERGENCY_LINE
 )
 NO_FILES = "I can't open files or pictures here. Please type your question in words. " + EMERGENCY_LINE
+TOO_FAST = (
+    "You're sending messages faster than I can answer. Please wait a few seconds and try again. "
+    + EMERGENCY_LINE
+)
 NO_TEXT = "I didn't get any words in that message. Please type your question. " + EMERGENCY_LINE
 
 
@@ -153,6 +157,29 @@ async def conversation_slots(request: Request, sender_id: str) -> tuple[str | No
         return tracker.get_slot("role"), tracker.get_slot("area")
     except Exception:  # noqa: BLE001 - the fallback works without them
         return None, None
+
+
+class RateLimiter:
+    """At most `limit` messages per `window` seconds for each conversation."""
+
+    def __init__(self, limit: int, window: float, remember: int = 10_000) -> None:
+        self.limit = limit
+        self.window = window
+        self._remember = remember
+        self._seen: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def allow(self, key: str, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        times = self._seen.pop(key, None) or deque()
+        while times and now - times[0] >= self.window:
+            times.popleft()
+        allowed = len(times) < self.limit
+        if allowed:
+            times.append(now)
+        self._seen[key] = times
+        while len(self._seen) > self._remember:
+            self._seen.popitem(last=False)
+        return allowed
 
 
 def channel_settings(channel: str, *names: str) -> list[str]:

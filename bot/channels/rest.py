@@ -8,6 +8,8 @@ Compared with Rasa's `rest` channel:
   start, and the server is never held up by a huge one.
 - Metadata is kept only for the keys on an allow-list (`area`), so nothing a client sends ends up
   stored unasked. The input channel is always `rest`.
+- More than `rate_limit` messages a minute in one conversation get 429 with the 999 line
+  (REST_RATE_LIMIT overrides it; 0 turns it off, as the benchmark does to measure the bot alone).
 - When the bot has no reply at all (an action failed, timed out or its server is down), the person
   gets `help_now`: 999, 111, and for a professional their area's lines. Never silence.
 - Nothing of the message is logged, also when processing fails.
@@ -27,7 +29,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import logs
-from bot.channels.common import EMERGENCY_LINE, NO_TEXT, conversation_slots, help_now
+from bot.channels.common import (
+    EMERGENCY_LINE,
+    NO_TEXT,
+    TOO_FAST,
+    RateLimiter,
+    conversation_slots,
+    env,
+    help_now,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -52,10 +62,12 @@ class RestChannel(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         credentials = credentials or {}
-        return cls(max_message_chars=int(credentials.get("max_message_chars", 2000)))
+        limit = env("REST_RATE_LIMIT") or str(credentials.get("rate_limit", 60))
+        return cls(max_message_chars=int(credentials.get("max_message_chars", 2000)), rate_limit=int(limit))
 
-    def __init__(self, max_message_chars: int = 2000) -> None:
+    def __init__(self, max_message_chars: int = 2000, rate_limit: int = 60) -> None:
         self.max_message_chars = max_message_chars
+        self.limiter = RateLimiter(rate_limit, 60) if rate_limit > 0 else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hooks = Blueprint("rest_webhook", __name__)
@@ -78,6 +90,8 @@ class RestChannel(InputChannel):
             text = body.get("message")
             if not isinstance(text, str) or not text.strip():
                 return _reply(400, sender, NO_TEXT)
+            if self.limiter is not None and not self.limiter.allow(sender):
+                return _reply(429, sender, TOO_FAST)
             text = text[: self.max_message_chars]
             metadata = (
                 {

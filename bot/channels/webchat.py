@@ -22,8 +22,6 @@ import json
 import logging
 import re
 import secrets
-import time
-from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -38,7 +36,9 @@ from bot import logs
 from bot.channels.common import (
     EMERGENCY_LINE,
     NO_TEXT,
+    TOO_FAST,
     TOO_LONG,
+    RateLimiter,
     channel_secret,
     conversation_slots,
     fill_unset_slots,
@@ -49,10 +49,6 @@ from bot.settings import ROOT, settings
 logger = logging.getLogger(__name__)
 
 WEB_DIR = ROOT / "web"
-TOO_FAST = (
-    "You're sending messages faster than I can answer. Please wait a few seconds and try again. "
-    + EMERGENCY_LINE
-)
 # Web addresses the widget turns into links: the places the assistant's sources live (FACTS.md).
 FACTS_FILE = ROOT / "sources" / "FACTS.md"
 _DOMAIN = re.compile(r"\b((?:[a-z0-9-]+\.)+(?:uk|org|com|net))\b", re.IGNORECASE)
@@ -79,29 +75,6 @@ class SessionSigner:
         if not token or not hmac.compare_digest(signature, self._signature(token)):
             return None
         return f"webchat-{token}"
-
-
-class RateLimiter:
-    """At most `limit` messages per `window` seconds for each conversation."""
-
-    def __init__(self, limit: int, window: float, remember: int = 10_000) -> None:
-        self.limit = limit
-        self.window = window
-        self._remember = remember
-        self._seen: OrderedDict[str, deque[float]] = OrderedDict()
-
-    def allow(self, key: str, now: float | None = None) -> bool:
-        now = time.monotonic() if now is None else now
-        times = self._seen.pop(key, None) or deque()
-        while times and now - times[0] >= self.window:
-            times.popleft()
-        allowed = len(times) < self.limit
-        if allowed:
-            times.append(now)
-        self._seen[key] = times
-        while len(self._seen) > self._remember:
-            self._seen.popitem(last=False)
-        return allowed
 
 
 def widget_config(default_area: str) -> dict[str, Any]:

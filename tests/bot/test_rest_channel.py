@@ -57,3 +57,17 @@ def test_metadata_beyond_the_allow_list_is_not_stored(bot: BotProcesses) -> None
         rows = db.execute("SELECT data FROM events WHERE sender_id = ?", (sender,)).fetchall()
     stored = " ".join(data for (data,) in rows)
     assert rows and "JJJJ" not in stored and "junk" not in stored
+
+
+def test_a_conversation_sending_too_fast_is_told_to_wait_with_the_999_line(bot: BotProcesses) -> None:
+    sender = f"fast-{uuid.uuid4().hex}"
+    statuses = []
+    for _ in range(70):
+        status, replies = send(bot, json.dumps({"sender": sender, "message": "ok"}).encode())
+        statuses.append(status)
+        if status == 429:
+            assert "999" in replies[0]["text"]
+            break
+    assert statuses.count(200) == 60 and statuses[-1] == 429
+    # Another conversation is not held up.
+    assert send(bot, json.dumps({"sender": f"other-{uuid.uuid4().hex}", "message": "ok"}).encode())[0] == 200

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot.channels.webchat import RateLimiter, SessionSigner, widget_config
+from bot.channels.common import RateLimiter
+from bot.channels.webchat import SessionSigner, widget_config
 from bot.settings import ROOT
 
 

@@ -139,9 +139,16 @@ def test_a_locked_store_still_gets_danger_answered_and_the_bot_carries_on(faulty
     holder = threading.Thread(target=hold)
     holder.start()
     assert locked.wait(10)
-    replies = Conversation(faulty_bot).say("my baby is not breathing")
+    talk = Conversation(faulty_bot)
+    replies = talk.say("my baby is not breathing")
     holder.join()
     assert replies and "Call 999 now" in replies[0]
+    # Nothing lost: the turn was saved once the store was free, not kept in memory and forgotten.
+    with sqlite3.connect(faulty_bot.config.tracker_db) as db:
+        saved = db.execute(
+            "SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'user'", (talk.sender,)
+        ).fetchone()[0]
+    assert saved == 1
     assert Conversation(faulty_bot).say("hello"), "the bot did not carry on after the store was free again"
 
 
