@@ -19,6 +19,7 @@ import uuid
 
 from rasa_sdk.endpoint import create_app
 from sanic import response
+from sanic.exceptions import SanicException
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -48,6 +49,9 @@ def create(token: str) -> object:
 
     @app.exception(Exception)
     async def quiet_error(request: Request, exception: Exception) -> HTTPResponse:
+        if isinstance(exception, SanicException) and exception.status_code < 500:
+            # Sanic's own answers (not found, wrong method, unreadable JSON) keep their status.
+            return response.json({"error": str(exception.status_code)}, status=exception.status_code)
         error_id = uuid.uuid4().hex[:12]
         action = (request.json or {}).get("next_action") if _json_object(request) else None
         logger.error("Action server error %s in %s: %s", error_id, action or "?", type(exception).__name__)

@@ -110,13 +110,23 @@ def install() -> None:
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = previous(*args, **kwargs)
         try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken format string: keep the template only
-            message = str(record.msg)
-        record.msg, record.args = mask(message), None
-        if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = mask(format_exception_without_messages(record.exc_info))
-            record.exc_info = None
+            try:
+                message = record.getMessage()
+            except Exception:  # noqa: BLE001 - a broken format string: keep the template only
+                message = str(record.msg)
+            record.msg, record.args = mask(message), None
+            if record.exc_info and record.exc_info[1] is not None:
+                record.exc_text = mask(format_exception_without_messages(record.exc_info))
+                record.exc_info = None
+        except Exception:  # noqa: BLE001 - logging must never fail, nor leak: say only where
+            record.msg, record.args, record.exc_info, record.exc_text = (
+                "(log message withheld)",
+                None,
+                None,
+                None,
+            )
         return record
 
     logging.setLogRecordFactory(factory)
+    # Python warnings (Rasa's raise_warning can quote a message) go through the same records.
+    logging.captureWarnings(True)

@@ -221,7 +221,7 @@ _STRONG_SLOT = re.compile(
     re.IGNORECASE,
 )
 _WEAK_SLOT = re.compile(
-    r"(?:\bi\s*'?\s*m\b|\bi’m\b|\bi\s+am\b|\bthis\s+is\b|(?:^|[.!?,]\s*|\bhi\s+|\bhello\s+|\bsorry\s+)it'?s\b|"
+    r"(?:\b(?:mrs|mr|ms|miss|dr|pc|dc|sgt|prof|rev|cllr)\.?\s+$|\bi\s*'?\s*m\b|\bi’m\b|\bi\s+am\b|\bthis\s+is\b|(?:^|[.!?,]\s*|\bhi\s+|\bhello\s+|\bsorry\s+)it'?s\b|"
     r"\bit’s\b|\bthanks?\b|\bcheers\b|\bask\b|\btell\b|"
     r"\b(?:son|daughter|partner|husband|wife|boyfriend|girlfriend|fiance|fiancee|ex|mum|mom|mam|dad|"
     r"mother|father|stepdad|stepmum|step\s+dad|step\s+mum|nan|nana|nanna|gran|granny|grandma|grandad|"
@@ -301,6 +301,19 @@ def _places() -> frozenset[str]:
     return frozenset(word.lower() for name in names for word in re.findall(r"[A-Za-z]+", name))
 
 
+@functools.lru_cache(maxsize=1)
+def _own_words() -> frozenset[str]:
+    """Words of the bot's own content (its replies, guidance, safety words, area files): "Sepsis",
+    "Meningitis", "Calpol" are what a message is about, never a person."""
+    paths = [DATA.parent / "domain.yml", *(DATA / "guidance").glob("*.yml"), *(DATA / "areas").glob("*.yml")]
+    paths += [DATA / "safety" / "words.yml"]
+    words: set[str] = set()
+    for path in paths:
+        if path.exists():
+            words.update(w.lower() for w in re.findall(r"[A-Za-z]{4,}", path.read_text(encoding="utf-8")))
+    return frozenset(words)
+
+
 def _bare(word: str) -> str:
     return re.sub(r"(?:'s|’s|')$", "", word).lower()
 
@@ -328,6 +341,8 @@ def _name_like(word: str, slot: str | None, sentence_start: bool) -> bool:
         return capital or not known or first
     if slot == "weak":
         return (capital and bare not in _TITLES) or not known or (first and bare not in _COMMON_FIRST_WORDS)
+    if bare in _own_words() and not first:
+        return False
     # Anywhere else: a first name that is no English word, a capitalised first name mid-sentence
     # ("scared of Jason"), or a capitalised stranger mid-sentence.
     if first and not known:
@@ -343,8 +358,19 @@ def _surname_like(word: str) -> bool:
     if bare in _STOP or bare in _KEEP_EXTRA or bare in _places() or (word.isupper() and len(word) > 1):
         return False
     parts = [p for p in re.split(r"[-’']", bare) if p]
-    return word[0].isupper() or not all(p in _known_words() for p in parts)
+    if word[0].isupper() or not all(p in _known_words() for p in parts):
+        return True
+    # "amelia jones": a common surname right after a name, unless it is one of our own words.
+    return bare in _surnames() and bare not in _own_words() and bare not in _COMMON_AFTER_NAME
 
+
+# Words that follow a name in a sentence and are also surnames ("jack said", "sarah will").
+_COMMON_AFTER_NAME = set(
+    """will may said says is was has had can could would should did does and but or so then when while
+    who how why what where here there now just still also too again only even very really back down
+    up out over off away home born bell hand hands head king long little young good best rich love
+    hurt cry cries cried crying sleep sleeps feed feeds fed wake woke walk walks""".split()
+)
 
 # First names that are everyday words: only a strong slot ("her name is hope") makes them a name.
 _COMMON_FIRST_WORDS = set(
@@ -415,23 +441,46 @@ def _names(text: str) -> str:
     return re.sub(r"\[name\](?:\s+\[name\])+", "[name]", text)
 
 
-_PUBLIC = re.compile(r"(?<![\d+])(?:0\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}|\d{3}[ -]?\d{3}|999|111|101)(?![\d])")
+_PUBLIC = re.compile(
+    r"(?<![\d+])(?:(?:\+44\s?(?:\(0\)\s?)?|0)\d{2,4}[ -]?\d{3,4}[ -]?\d{3,4}|"
+    r"\d{3}[ -]?\d{3}|999|111|101)(?![\d])"
+)
 
 
 def redact(text: str) -> str:
     """The text with personal identifiers replaced by placeholders."""
     # The public lines (999, 111, the helplines, the partnerships' own) are advice: set aside first.
+    # So are the places the assistant knows ("Brierley Hill" is a Dudley town, not a street): the
+    # stored conversation is what Rasa reads back next turn, and the actions look for the place in it.
     kept: list[str] = []
 
-    def set_aside(match: re.Match[str]) -> str:
-        if re.sub(r"\D", "", match.group(0)) not in public_numbers():
-            return match.group(0)
+    def keep(match: re.Match[str]) -> str:
         kept.append(match.group(0))
         return f"\x00{len(kept) - 1}\x00"
 
-    text = _PUBLIC.sub(set_aside, text)
+    def keep_public(match: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", match.group(0))
+        national = "0" + digits[2:] if digits.startswith("44") else digits
+        return keep(match) if digits in public_numbers() or national in public_numbers() else match.group(0)
+
+    text = text.replace("\x00", "")  # the marker below must be ours alone
+    text = _PUBLIC.sub(keep_public, text)
+    text = _place_names().sub(keep, text)
     text = _redact(text)
     return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], text)
+
+
+@functools.lru_cache(maxsize=1)
+def _place_names() -> re.Pattern[str]:
+    from actions.areas.files import load_directory
+
+    directory = load_directory()
+    names = {*directory.elsewhere}
+    for area in directory.all:
+        names.update((area.name, *area.also_called))
+    ordered = sorted((re.escape(name) for name in names if name), key=len, reverse=True)
+    # Not when it names a street: "Wolverhampton Road", "Stoke Road".
+    return re.compile(rf"\b(?:{'|'.join(ordered)})\b(?!\s+{_STREET_TYPE}\b)", re.IGNORECASE)
 
 
 def _redact(text: str) -> str:
@@ -453,7 +502,8 @@ def redact_values(value: Any) -> Any:
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, dict):
-        return {key: redact_values(item) for key, item in value.items()}
+        # Ids (message_id, model_id) are ours, not anyone's words: left as they are.
+        return {key: item if str(key).endswith("_id") else redact_values(item) for key, item in value.items()}
     if isinstance(value, list):
         return [redact_values(item) for item in value]
     return value

@@ -33,30 +33,31 @@ def retention_days() -> int:
 
 def purge(database: Path, days: int, now: float | None = None) -> tuple[int, int]:
     """Delete conversations whose newest event is older than `days`; returns (conversations, events)."""
+    if days < 1:
+        raise ValueError(f"the retention period must be 1 day or more, not {days}")
     if not database.exists():
         return 0, 0
     cutoff = (time.time() if now is None else now) - days * 86_400
-    db = sqlite3.connect(database, timeout=10)
+    db = sqlite3.connect(database, timeout=10, isolation_level=None)
     try:
         if not db.execute("SELECT name FROM sqlite_master WHERE type='table' AND name='events'").fetchone():
             return 0, 0
-        old = [
-            sender
-            for (sender,) in db.execute(
-                "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < ?", (cutoff,)
-            )
-        ]
-        removed = 0
-        with db:  # one transaction
-            for start in range(0, len(old), 500):
-                chunk = old[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                removed += db.execute(f"DELETE FROM events WHERE sender_id IN ({marks})", chunk).rowcount  # noqa: S608
+        old_senders = "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < ?"
+        # One write transaction: a conversation resumed meanwhile is neither counted nor deleted.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            old = [sender for (sender,) in db.execute(old_senders, (cutoff,))]
+            delete = f"DELETE FROM events WHERE sender_id IN ({old_senders})"  # noqa: S608
+            removed = db.execute(delete, (cutoff,)).rowcount
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
         if old:
             # The deleted text must leave the file too, not just the index.
-            db.isolation_level = None
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             db.execute("VACUUM")
+            # Then out of the write-ahead log too (a reader still open may hold it for a moment).
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         db.close()
     return len(old), removed
@@ -71,11 +72,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         days = args.days if args.days is not None else retention_days()
+        database = args.db or settings().tracker_db
+        conversations, events = purge(database, days)
     except ValueError as error:
         print(f"Not purged: {error}", file=sys.stderr)
         return 2
-    database = args.db or settings().tracker_db
-    conversations, events = purge(database, days)
     print(
         f"Purged {conversations} conversation(s), {events} event(s), older than {days} days from {database}."
     )

@@ -23,6 +23,16 @@ from tools.purge import purge, retention_days
 
 # Sent before the bot is called ready: it must get 999 in the first reply.
 PROBE = "my baby is not breathing"
+# The safety net's emergency reply opens with this (domain.yml utter_emergency); other replies that
+# merely mention 999 (the help-now reply, the fallback) do not count.
+EMERGENCY_OPENING = "Call 999 now"
+
+
+def probe_answered(replies: list[dict]) -> bool:
+    """True when the first reply is the safety net's emergency answer."""
+    return bool(replies) and EMERGENCY_OPENING in str(replies[0].get("text", ""))
+
+
 # The action server is started again at most this often (seconds) if it keeps dying.
 RESTART_INTERVAL = 10.0
 
@@ -126,7 +136,7 @@ class BotProcesses:
         """Never call the bot ready unless a red flag gets the emergency reply (a model or a rule
         file that loaded wrong would otherwise answer [] to everything, danger included)."""
         replies = self.send(f"probe-{uuid.uuid4().hex}", PROBE, timeout=30)
-        if not replies or "999" not in str(replies[0].get("text", "")):
+        if not probe_answered(replies):
             self.stop()
             raise RuntimeError(
                 "the safety net did not answer a red-flag probe with 999: check the model and data/safety/ "

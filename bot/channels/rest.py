@@ -80,7 +80,7 @@ class RestChannel(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             try:
                 body = json.loads(request.body or b"")
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 body = None
             if not isinstance(body, dict):
                 return _reply(400, "", BAD_REQUEST)

@@ -249,7 +249,7 @@ class SlackInput(InputChannel):
                     payload = json.loads(form.get("payload", ["{}"])[0])
                     return await self._interaction(request, payload, on_new_message)
                 body = json.loads(request.body or b"{}")
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 return response.json({"error": "Unreadable request."}, status=400)
             if not isinstance(body, dict):
                 return response.json({"error": "Unreadable request."}, status=400)

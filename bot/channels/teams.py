@@ -418,7 +418,7 @@ class TeamsInput(InputChannel):
                 claims, jwk = await self.verifier.token(request.headers.get("Authorization"))
                 try:
                     activity = json.loads(request.body or b"{}")
-                except (ValueError, UnicodeDecodeError):
+                except (ValueError, UnicodeDecodeError, RecursionError):
                     activity = None
                 if not isinstance(activity, dict):
                     raise Refused(400, "unreadable activity")

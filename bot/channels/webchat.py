@@ -181,7 +181,7 @@ class WebChatInput(InputChannel):
                 return response.empty(headers=_cors())
             try:
                 body = json.loads(request.body or b"{}")
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 body = None
             if not isinstance(body, dict):
                 return _answer(400, "I couldn't read that message. " + EMERGENCY_LINE)

@@ -76,3 +76,15 @@ def test_purge_from_the_command_line_reports_what_it_did(
     store.engine.dispose()
     assert purge_main(["--db", str(database), "--days", "30"]) == 0
     assert "Purged 1 conversation(s)" in capsys.readouterr().out
+
+
+def test_a_retention_of_less_than_a_day_is_refused_not_a_wipe(tmp_path: Path) -> None:
+    database = tmp_path / "tracker.db"
+    store = RedactingSQLTrackerStore(db=str(database))
+    save(store, "live", "words", time.time())
+    store.engine.dispose()
+    for days in (0, -5):
+        with pytest.raises(ValueError, match="1 day or more"):
+            purge(database, days)
+        assert purge_main(["--db", str(database), "--days", str(days)]) == 2
+    assert purge(database, 30) == (0, 0)

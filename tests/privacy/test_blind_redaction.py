@@ -33,3 +33,29 @@ def test_the_public_lines_and_the_advice_survive_redaction() -> None:
         "she is 10/52 with a temp of 38.4, fed 120ml at 3am",
     ):
         assert redact(text) == text
+
+
+def test_every_place_the_assistant_knows_survives_redaction() -> None:
+    """Rasa reads the stored conversation back each turn and the actions look for the place in it:
+    a redacted "Brierley Hill" would give a Dudley professional Devon's numbers."""
+    from actions.areas.files import load_directory
+    from bot.privacy import redact
+
+    directory = load_directory()
+    places = [*directory.elsewhere, *(n for a in directory.all for n in (a.name, *a.also_called))]
+    for place in places:
+        for text in (f"HV in {place}, what's the number", f"based at {place.lower()}", f"near {place}"):
+            assert directory.place_in_text(redact(text)) == directory.place_in_text(text), text
+
+
+def test_odd_input_never_breaks_redaction() -> None:
+    from bot.privacy import redact, redact_values
+
+    assert redact("a\x001\x00b \x000\x00 999") == "a1b 0 999"
+    assert redact_values({"message_id": "ab12345678901234cd", "text": "call 07700 900123"}) == {
+        "message_id": "ab12345678901234cd",
+        "text": "call [phone number]",
+    }
+    assert (
+        redact("Mrs Smith next door, her name is amelia jones") == "Mrs [name] next door, her name is [name]"
+    )
