@@ -473,15 +473,25 @@ def test_stored_conversations_hold_no_platform_ids_and_no_identifiers(
     channel_bot: BotProcesses, platforms: Platforms
 ) -> None:
     channel = new_channel()
-    send_slack(
-        channel_bot, slack_event("baby's NHS number is 943 476 5919, is a strategy meeting needed", channel)
+    link = (
+        "<https://mosaic.council.gov.uk/case?child=JaneDoe&id=12345|mosaic.council.gov.uk/case?child=JaneDoe>"
     )
+    text = f"NHS number 943 476 5919, see {link} <#C0PRIVATE1|smith-family> is a strategy meeting needed"
+    send_slack(channel_bot, slack_event(text, channel))
     activity = teams_activity(platforms, "NHS number 943 476 5919, who do I call")
     send_teams(channel_bot, activity, platforms.teams_token())
     assert slack_replies(platforms, channel) and teams_replies(platforms, activity)
     store = Path(channel_bot.config.tracker_db)
-    with sqlite3.connect(store) as db:
-        rows = db.execute("SELECT sender_id, data FROM events").fetchall()
+    # The replies go out before the turn is saved (Slack's is answered in the background): wait
+    # for both conversations' turns to be in the store.
+    deadline = time.monotonic() + 30
+    while True:
+        with sqlite3.connect(store) as db:
+            rows = db.execute("SELECT sender_id, data FROM events").fetchall()
+        stored = json.dumps(rows)
+        if ("[web address]" in stored and stored.count("[NHS number]") >= 4) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     senders = {sender for sender, _ in rows}
     assert any(s.startswith("slack-") for s in senders) and any(s.startswith("teams-") for s in senders)
     dump = json.dumps(rows)
