@@ -17,13 +17,15 @@ import re
 import secrets
 import time
 from collections import OrderedDict, deque
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from rasa.core.channels.channel import OutputChannel
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.shared.core.events import SlotSet
 from sanic.request import Request
 
+from bot import logs
 from bot.settings import settings
 
 logger = logging.getLogger(__name__)
@@ -180,6 +182,34 @@ class RateLimiter:
         while len(self._seen) > self._remember:
             self._seen.popitem(last=False)
         return allowed
+
+
+async def answer_as_professional(
+    request: Request,
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    output: Any,
+    sender: str,
+    text: str,
+    channel: str,
+    area: str | None,
+    max_chars: int,
+) -> None:
+    """A Slack or Teams message, answered: too long gets a clear answer; the conversation starts as a
+    professional's in the channel's area; no reply at all (an action failed or its server is down)
+    gets the help-now reply. `output` counts what it sent in `sent`."""
+    try:
+        if len(text) > max_chars:
+            await output.send_text_message(sender, TOO_LONG.format(limit=f"{max_chars:,}"))
+            return
+        await fill_unset_slots(request, sender, output, {"role": "professional", "area": area})
+        with logs.in_flight(text):
+            await on_new_message(UserMessage(text, output, sender, input_channel=channel, metadata={}))
+    except Exception as error:  # noqa: BLE001 - the person must still be told where to go
+        logger.error("%s message not answered: %s", channel, type(error).__name__)
+    if not output.sent:
+        logger.warning("No reply from the bot for a %s message; sent the help-now reply.", channel)
+        role, slot_area = await conversation_slots(request, sender)
+        await output.send_text_message(sender, help_now(role or "professional", slot_area or area))
 
 
 def channel_settings(channel: str, *names: str) -> list[str]:

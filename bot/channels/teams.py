@@ -43,19 +43,15 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import logs
 from bot.channels.common import (
     NO_FILES,
-    TOO_LONG,
     SeenEvents,
     UnknownArea,
+    answer_as_professional,
     as_dict,
     channel_secret,
     channel_settings,
-    conversation_slots,
     env,
-    fill_unset_slots,
-    help_now,
     known_area,
     pseudonym,
     pseudonym_key,
@@ -466,18 +462,6 @@ class TeamsInput(InputChannel):
             await output.send_text_message(sender, NO_FILES)
             return
         text = text or "hello"  # a mention with no words is a hello
-        if len(text) > self.max_message_chars:
-            await output.send_text_message(sender, TOO_LONG.format(limit=f"{self.max_message_chars:,}"))
-            return
-        try:
-            await fill_unset_slots(request, sender, output, {"role": "professional", "area": self.area})
-            with logs.in_flight(text):
-                await on_new_message(
-                    UserMessage(text, output, sender, input_channel=self.name(), metadata={})
-                )
-        except Exception as error:  # noqa: BLE001 - the person must still be told where to go
-            logger.error("Teams message not answered: %s", type(error).__name__)
-        if not output.sent:  # an action failed or its server is down: never silence
-            logger.warning("No reply from the bot for a Teams message; sent the help-now reply.")
-            role, area = await conversation_slots(request, sender)
-            await output.send_text_message(sender, help_now(role or "professional", area or self.area))
+        await answer_as_professional(
+            request, on_new_message, output, sender, text, self.name(), self.area, self.max_message_chars
+        )
