@@ -11,6 +11,7 @@ from actions.guidance import GuidanceFileError, guidance_by_intent
 from bot import logs
 
 logs.install()  # no message text in the action server's log either (bot/logs.py)
+logs.warn_if_debug()
 
 try:
     areas()

@@ -7,10 +7,19 @@ library can miss them):
    not its message: Rasa logs an action server's error body (the whole conversation) inside one, and
    a `KeyError` can carry what someone typed.
 2. **Words in flight are masked.** While a message is being answered its text is registered
-   (`in_flight`); any record that quotes it, whole or any three words of it in a row, gets
-   "[message text]" instead. Rasa's own debug lines quote the message like that.
+   (`in_flight`); any record that quotes it, whole or any three words of it in a row, in any
+   letter case, gets "[message text]" instead. Rasa's own debug lines quote the message like that.
 3. **The values of a failed SQL statement are withheld**: SQLAlchemy puts the stored event (with
    what someone typed) in its error text, and Rasa logs it when the store is locked.
+
+The same rules reach what does not start as a record: fields passed with `extra=` (masked after
+the record is made), Python warnings, and exceptions nobody caught, in the main thread, in other
+threads or in finalizers (Python would print those with their messages straight to stderr, which
+is the log file under `make run`).
+
+Debug logging is not covered and is never shipped: the launcher runs Rasa at INFO, and Rasa's debug
+lines print whole events and slot values from earlier turns. Whoever turns it on (`--debug`,
+LOG_LEVEL=DEBUG) gets a warning at start to use it only with made-up conversations.
 
 `install()` is called where each process starts: the Rasa server imports bot.channels, the action
 server imports actions.
@@ -22,6 +31,7 @@ import contextlib
 import json
 import logging
 import re
+import sys
 import threading
 import traceback
 from collections.abc import Iterator
@@ -55,15 +65,40 @@ _SQL_PARAMETERS = re.compile(r"\[parameters: .*?\](?=\s*(?:\(Background on this 
 
 
 def mask(message: str) -> str:
-    """The message with any text in flight (or a long stretch of one) masked, and SQL values withheld."""
+    """The message with any text in flight (or a long stretch of one) masked, in any letter case,
+    and SQL values withheld."""
     message = _SQL_PARAMETERS.sub("[parameters withheld]", message)
     with _lock:
         registered = list(_texts.values())
+    if not registered:
+        return message
+    lowered = message.lower()
+    if len(lowered) != len(message):  # a letter whose lower case is longer: slower, same result
+        for forms in registered:
+            for form in forms:
+                message = re.sub(re.escape(form), MASK, message, flags=re.IGNORECASE)
+        return message
+    spans: list[tuple[int, int]] = []
     for forms in registered:
         for form in forms:
-            if form in message:
-                message = message.replace(form, MASK)
-    return message
+            needle = form.lower()
+            start = lowered.find(needle)
+            while start != -1:
+                spans.append((start, start + len(needle)))
+                start = lowered.find(needle, start + 1)
+    if not spans:
+        return message
+    pieces: list[str] = []
+    end = 0
+    for start, stop in sorted(spans):
+        if start >= end:
+            pieces.append(message[end:start])
+            pieces.append(MASK)
+            end = stop
+        elif stop > end:
+            end = stop
+    pieces.append(message[end:])
+    return "".join(pieces)
 
 
 def _json_escaped(text: str) -> str:
@@ -130,3 +165,66 @@ def install() -> None:
     logging.setLogRecordFactory(factory)
     # Python warnings (Rasa's raise_warning can quote a message) go through the same records.
     logging.captureWarnings(True)
+    _mask_extra_fields()
+    _log_uncaught_exceptions()
+
+
+_STANDARD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+
+def _mask_extra_fields() -> None:
+    """`extra=` fields are set on a record after the factory has made it: mask them there."""
+    make_record = logging.Logger.makeRecord
+
+    def masked_make_record(self: logging.Logger, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = make_record(self, *args, **kwargs)
+        for name, value in list(vars(record).items()):
+            if name in _STANDARD_FIELDS or value is None or isinstance(value, (bool, int, float)):
+                continue  # numbers stay numbers: Sanic's access log formats its status with %d
+            try:
+                setattr(record, name, mask(value) if isinstance(value, str) else "(withheld)")
+            except Exception:  # noqa: BLE001 - logging must never fail
+                setattr(record, name, "(withheld)")
+        return record
+
+    logging.Logger.makeRecord = masked_make_record  # type: ignore[method-assign]
+
+
+def _log_uncaught_exceptions() -> None:
+    """Exceptions nobody caught are logged by type and frames only, like every other record."""
+    logger = logging.getLogger("uncaught")
+
+    def main_thread(kind: type[BaseException], value: BaseException, trace: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, trace)
+            return
+        logger.critical("An uncaught error stopped the process.", exc_info=(kind, value, trace))
+
+    def other_thread(hook: threading.ExceptHookArgs) -> None:
+        if hook.exc_type is SystemExit:
+            return
+        name = hook.thread.name if hook.thread is not None else "?"
+        logger.error(
+            "An uncaught error ended thread %s.",
+            name,
+            exc_info=(hook.exc_type, hook.exc_value, hook.exc_traceback),  # type: ignore[arg-type]
+        )
+
+    def unraisable(hook: Any) -> None:
+        logger.error(
+            "An error that could not be raised (in a finalizer or callback) was ignored.",
+            exc_info=(hook.exc_type, hook.exc_value, hook.exc_traceback),
+        )
+
+    sys.excepthook = main_thread
+    threading.excepthook = other_thread
+    sys.unraisablehook = unraisable
+
+
+def warn_if_debug() -> None:
+    """Say so at start when Rasa logs at DEBUG (see the module's note)."""
+    if logging.getLogger("rasa").isEnabledFor(logging.DEBUG):
+        logging.getLogger(__name__).warning(
+            "Debug logging is on: Rasa's debug lines print conversations (events and slot values). "
+            "Use it only with made-up conversations, never with real users."
+        )

@@ -70,6 +70,11 @@ class BotProcesses:
         return self._env.get("ACTION_TOKEN", "")
 
     @property
+    def rest_token_set(self) -> bool:
+        """Whether REST requests need `Authorization: Bearer <REST_TOKEN>` (bot/channels/rest.py)."""
+        return bool(self._env.get("REST_TOKEN"))
+
+    @property
     def webhook(self) -> str:
         return f"http://localhost:{self.rasa_port}/webhooks/rest/webhook"
 
@@ -163,10 +168,11 @@ class BotProcesses:
 
     def send(self, sender: str, text: str, timeout: float = 30) -> list[dict]:
         """One message over the REST channel; returns the bot's replies."""
+        headers = {"Content-Type": "application/json"}
+        if self._env.get("REST_TOKEN"):
+            headers["Authorization"] = f"Bearer {self._env['REST_TOKEN']}"
         request = urllib.request.Request(
-            self.webhook,
-            data=json.dumps({"sender": sender, "message": text}).encode(),
-            headers={"Content-Type": "application/json"},
+            self.webhook, data=json.dumps({"sender": sender, "message": text}).encode(), headers=headers
         )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read())
@@ -241,7 +247,8 @@ def main() -> int:
         f"  Action server:  http://localhost:{bot.action_port}/health\n\n"
         "Try it:\n"
         f"  curl -s -X POST {bot.webhook} -H 'Content-Type: application/json' \\\n"
-        '       -d \'{"sender": "me", "message": "my baby will not stop crying"}\'\n\n'
+        + ("       -H 'Authorization: Bearer <REST_TOKEN from .env>' \\\n" if bot.rest_token_set else "")
+        + '       -d \'{"sender": "me", "message": "my baby will not stop crying"}\'\n\n'
         "Press Ctrl-C to stop both servers."
     )
     try:

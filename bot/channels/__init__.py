@@ -8,4 +8,5 @@ slow action server never leaves anyone without a reply.
 from bot import logs, timeouts
 
 logs.install()
+logs.warn_if_debug()
 timeouts.apply()

@@ -13,10 +13,17 @@ Compared with Rasa's `rest` channel:
 - When the bot has no reply at all (an action failed, timed out or its server is down), the person
   gets `help_now`: 999, 111, and for a professional their area's lines. Never silence.
 - Nothing of the message is logged, also when processing fails.
+- Conversation ids that belong to the other channels (`webchat-`, `slack-`, `teams-`) are refused
+  with 403: a REST client cannot read or continue someone's widget, Slack or Teams conversation.
+- With REST_TOKEN set, every request needs `Authorization: Bearer <REST_TOKEN>` (401 otherwise,
+  compared in constant time). Set it whenever anything other than this machine can reach the port:
+  without it, any client that can reach it chooses its own `sender`, so it could continue another
+  REST client's conversation.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import re
@@ -47,6 +54,9 @@ BAD_REQUEST = (
     'I couldn\'t read that request. Send JSON like {"sender": "an-id", "message": "your question"}. '
     + EMERGENCY_LINE
 )
+OTHER_CHANNELS = ("webchat-", "slack-", "teams-")
+NOT_YOURS = "That conversation id belongs to another channel; choose another sender. " + EMERGENCY_LINE
+NOT_ALLOWED = "This address needs the bot's REST token. " + EMERGENCY_LINE
 NO_SENDER = (
     'Please send a "sender": a short id for this conversation (letters, digits, - _ . :). ' + EMERGENCY_LINE
 )
@@ -63,11 +73,26 @@ class RestChannel(InputChannel):
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         credentials = credentials or {}
         limit = env("REST_RATE_LIMIT") or str(credentials.get("rate_limit", 60))
-        return cls(max_message_chars=int(credentials.get("max_message_chars", 2000)), rate_limit=int(limit))
+        return cls(
+            max_message_chars=int(credentials.get("max_message_chars", 2000)),
+            rate_limit=int(limit),
+            token=env("REST_TOKEN"),
+        )
 
-    def __init__(self, max_message_chars: int = 2000, rate_limit: int = 60) -> None:
+    def __init__(self, max_message_chars: int = 2000, rate_limit: int = 60, token: str | None = None) -> None:
         self.max_message_chars = max_message_chars
         self.limiter = RateLimiter(rate_limit, 60) if rate_limit > 0 else None
+        self.token = token or None
+
+    def authorised(self, headers: Any) -> bool:
+        """True when no REST_TOKEN is set, or the request carries it as a bearer token."""
+        if self.token is None:
+            return True
+        given = str(headers.get("authorization") or "")
+        scheme, _, value = given.partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(
+            value.strip().encode("utf-8", "replace"), self.token.encode("utf-8")
+        )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hooks = Blueprint("rest_webhook", __name__)
@@ -78,6 +103,8 @@ class RestChannel(InputChannel):
 
         @hooks.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not self.authorised(request.headers):
+                return _reply(401, "", NOT_ALLOWED)
             try:
                 body = json.loads(request.body or b"")
             except (ValueError, UnicodeDecodeError, RecursionError):
@@ -87,6 +114,8 @@ class RestChannel(InputChannel):
             sender = body.get("sender")
             if not isinstance(sender, str) or not _SENDER.fullmatch(sender):
                 return _reply(400, "", NO_SENDER)
+            if sender.lower().startswith(OTHER_CHANNELS):
+                return _reply(403, "", NOT_YOURS)
             text = body.get("message")
             if not isinstance(text, str) or not text.strip():
                 return _reply(400, sender, NO_TEXT)

@@ -69,3 +69,28 @@ def test_a_conversation_sending_too_fast_is_told_to_wait() -> None:
     assert [channel.limiter.allow("a", now=t) for t in (0, 1, 2, 3)] == [True, True, True, False]
     assert channel.limiter.allow("b", now=3) and channel.limiter.allow("a", now=61)
     assert RestChannel(rate_limit=0).limiter is None
+
+
+@pytest.mark.parametrize("sender", ["webchat-abc123", "slack-0f3a", "TEAMS-xyz"])
+def test_a_rest_client_cannot_reach_another_channels_conversation(bot: BotProcesses, sender: str) -> None:
+    status, replies = send(bot, json.dumps({"sender": sender, "message": "what did I say before"}).encode())
+    assert status == 403
+    assert "another channel" in replies[0]["text"] and "999" in replies[0]["text"]
+
+
+def test_with_a_rest_token_set_only_requests_carrying_it_are_taken() -> None:
+    from bot.channels.rest import RestChannel
+
+    open_channel = RestChannel()
+    assert open_channel.authorised({})
+    guarded = RestChannel(token="s3cret-token")
+    assert guarded.authorised({"authorization": "Bearer s3cret-token"})
+    assert guarded.authorised({"authorization": "bearer  s3cret-token"})
+    for headers in (
+        {},
+        {"authorization": "Bearer wrong"},
+        {"authorization": "s3cret-token"},
+        {"authorization": "Basic s3cret-token"},
+        {"authorization": "Bearer \udcff"},
+    ):
+        assert not guarded.authorised(headers), headers

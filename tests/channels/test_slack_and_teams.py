@@ -41,6 +41,9 @@ def platforms() -> Iterator[Platforms]:
     stub.close()
 
 
+REST_TOKEN = "rest-token-for-the-test"
+
+
 @pytest.fixture(scope="module")
 def channel_bot(platforms: Platforms, tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcesses]:
     folder = tmp_path_factory.mktemp("channel-bot")
@@ -65,6 +68,7 @@ def channel_bot(platforms: Platforms, tmp_path_factory: pytest.TempPathFactory) 
         "TEAMS_APP_PASSWORD": "teams-app-password",
         "TEAMS_TENANT_ID": TENANT,
         "TEAMS_AREA": "east_sussex",
+        "REST_TOKEN": REST_TOKEN,
     }
     running = start_bot(folder, credentials=credentials, env=env)
     yield running
@@ -536,3 +540,17 @@ def test_danger_gets_999_first_in_both_channels_with_the_action_server_up_and_do
         posts = teams_replies(platforms, activity)
         assert posts and "Call 999 now" in card_or_text(posts[:1]), f"Teams, action server up: {actions_up}"
         assert "went wrong" not in card_or_text(posts)
+
+
+# --- REST with a token (the channel bot runs with REST_TOKEN set) -------------------------------
+
+
+def test_with_rest_token_set_rest_requests_without_it_are_refused(channel_bot: BotProcesses) -> None:
+    body = json.dumps({"sender": f"rest-{uuid.uuid4().hex}", "message": "my baby is not breathing"}).encode()
+    for headers in ({}, {"Authorization": "Bearer not-the-token"}):
+        status, _, reply = post(channel_bot.webhook, body, {"Content-Type": "application/json", **headers})
+        assert status == 401
+        assert "999" in json.loads(reply)[0]["text"]
+    # The launcher sends the token (its red-flag probe passed to get here), and so does any client.
+    replies = channel_bot.send(f"rest-{uuid.uuid4().hex}", "my baby is not breathing")
+    assert "Call 999 now" in replies[0]["text"]

@@ -128,7 +128,7 @@ def test_danger_gets_the_safety_nets_own_answer(
 
 
 def test_a_locked_store_still_gets_danger_answered_and_the_bot_carries_on(faulty_bot: BotProcesses) -> None:
-    """Another process holds the conversation store for 6 seconds (longer than the 2 s busy timeout)."""
+    """Another process holds the conversation store for 6 seconds, far past the busy timeout."""
     locked = threading.Event()
 
     def hold() -> None:
