@@ -66,6 +66,18 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
+    (
+        # Spaces around the @ and the dots ("jo @ gmail . com"), or all of it spelt out in words
+        # ("sammi dot trelease at gmail dot com"; the part before "at" goes, the mail provider
+        # stays): the domain must end in a mail ending.
+        "[email]",
+        re.compile(
+            r"\b[\w.+-]+\s*@\s*[\w-]+(?:\s*\.\s*[\w-]+)*\s*\.\s*(?:com|co\s*\.\s*uk|org|net|uk|nhs\s*\.\s*net)\b|"
+            r"\b[\w+-]+(?:\s+dot\s+[\w+-]+)*(?=\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*"
+            r"\s+dot\s+(?:com|co\s+dot\s+uk|org|net|uk)\b)",
+            re.IGNORECASE,
+        ),
+    ),
     ("[web address]", re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)),
     (
         "[web address]",

@@ -24,6 +24,8 @@ from tools.serve import BotProcesses
         ("my name is sarah", "my name is [name]", "sarah"),
         ("my son Jack won't settle", "my son [name]", "Jack"),
         ("email jo.bloggs@example.com", "[email]", "jo.bloggs"),
+        ("email me kerry_w @ hotmail . co . uk", "[email]", "kerry_w"),
+        ("its dani dot rees at gmail dot com", "[email]", "dani dot rees"),
     ],
 )
 def test_identifiers_are_replaced(typed: str, kept: str, removed: str) -> None:
