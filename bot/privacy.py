@@ -56,6 +56,11 @@ _NOT_IN_AN_ADDRESS = (
     r"degrees?|am|pm)"
 )
 
+_MAIL_PROVIDERS = (
+    r"(?:gmail|googlemail|hotmail|yahoo|outlook|icloud|live|btinternet|aol|protonmail|proton|sky|"
+    r"virginmedia|talktalk|msn|ymail)"
+)
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("[email]", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")),
     (
@@ -67,14 +72,19 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        # Spaces around the @ and the dots ("jo @ gmail . com"), or all of it spelt out in words
-        # ("sammi dot trelease at gmail dot com"; the part before "at" goes, the mail provider
-        # stays): the domain must end in a mail ending.
+        # Spaces around the @ and the dots ("jo @ gmail . com"), "at" for the @ ("dani.rees at
+        # gmail.com"), or all of it spelt out ("sammi dot trelease at gmail dot com"; the part
+        # before "at" goes, the provider stays). Spelt out, the address needs a mail provider or a
+        # dotted name, so "have a look at nhs dot uk" is left alone.
         "[email]",
         re.compile(
             r"\b[\w.+-]+\s*@\s*[\w-]+(?:\s*\.\s*[\w-]+)*\s*\.\s*(?:com|co\s*\.\s*uk|org|net|uk|nhs\s*\.\s*net)\b|"
-            r"\b[\w+-]+(?:\s+dot\s+[\w+-]+)*(?=\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*"
-            r"\s+dot\s+(?:com|co\s+dot\s+uk|org|net|uk)\b)",
+            r"\b[\w+-]+(?:\.[\w+-]+)+(?=\s+at\s+[\w-]+\.(?:com|co\.uk|org|net|uk)\b)|"
+            r"\b[\w+-]+(?:\s+dot\s+[\w+-]+)+(?=\s+at\s+[\w-]+(?:\s+dot\s+[\w-]+)*"
+            r"\s+dot\s+(?:com|co\s+dot\s+uk|org|net|uk)\b)|"
+            r"\b[\w+-]+(?=\s+at\s+"
+            + _MAIL_PROVIDERS
+            + r"(?:\s+dot\s+[\w-]+)*\s+dot\s+(?:com|co\s+dot\s+uk|net|uk)\b)",
             re.IGNORECASE,
         ),
     ),

@@ -104,7 +104,9 @@ class RestChannel(InputChannel):
         @hooks.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             if not self.authorised(request.headers):
-                return _reply(401, "", NOT_ALLOWED)
+                refused = _reply(401, "", NOT_ALLOWED)
+                refused.headers["WWW-Authenticate"] = 'Bearer realm="rest"'
+                return refused
             try:
                 body = json.loads(request.body or b"")
             except (ValueError, UnicodeDecodeError, RecursionError):

@@ -67,6 +67,11 @@ CLAUSE_BREAKS = frozenset(
 NEGATIONS = frozenset({"not", "no", "never", "without", "nothing", "none", "nor", "neither"})
 
 _REPEATS = re.compile(r"([a-z])\1{2,}")
+_NEVER_THIS = re.compile(
+    r"\b(?:never|not ever)\s+(?:(?:been|seen|looked|felt|known|had)\s+)?"
+    r"(?:(?:him|her|them|it|my baby|the baby|baby|my son|my daughter|my grandson|my granddaughter)\s+)?"
+    r"(?=(?:this|that|so)\s+[a-z])"
+)
 _SENTENCE_MARKS = re.compile(r"[.!?;\n]+(?=\s|$)|[!?;\n]+")
 _NOT_A_WORD = re.compile(r"[^\w'\s,]+")
 _WORD_NUMBERS = {
@@ -208,6 +213,8 @@ class Reader:
 
     def read(self, text: str) -> Doc:
         cleaned = text.lower().replace("’", "'").replace("‘", "'").replace("&", " and ")
+        # "never been this floppy", "never seen her so pale": more than ever, not a "not".
+        cleaned = _NEVER_THIS.sub("", cleaned)
         cleaned = measures(cleaned)
         cleaned = _SENTENCE_MARKS.sub(f" {SENTENCE_END} ", cleaned)
         cleaned = _NOT_A_WORD.sub(" ", cleaned)

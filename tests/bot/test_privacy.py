@@ -26,6 +26,8 @@ from tools.serve import BotProcesses
         ("email jo.bloggs@example.com", "[email]", "jo.bloggs"),
         ("email me kerry_w @ hotmail . co . uk", "[email]", "kerry_w"),
         ("its dani dot rees at gmail dot com", "[email]", "dani dot rees"),
+        ("email dani.rees at gmail.com", "[email]", "dani.rees"),
+        ("its kerry at hotmail dot co dot uk", "[email]", "kerry"),
     ],
 )
 def test_identifiers_are_replaced(typed: str, kept: str, removed: str) -> None:
@@ -40,6 +42,8 @@ def test_identifiers_are_replaced(typed: str, kept: str, removed: str) -> None:
         "temperature of 38.5 at 3am",
         "i called 111",
         "my baby isn't breathing",
+        "have a look at nhs dot uk",
+        "see you at the clinic. com on tuesday",
     ],
 )
 def test_ordinary_numbers_and_words_are_kept(text: str) -> None:
