@@ -67,6 +67,7 @@ CLAUSE_BREAKS = frozenset(
 NEGATIONS = frozenset({"not", "no", "never", "without", "nothing", "none", "nor", "neither"})
 
 _REPEATS = re.compile(r"([a-z])\1{2,}")
+_STARTED_FITTING = re.compile(r"\b(started|starts|began|begun|keeps|kept) fitting\b")
 _NEVER_THIS = re.compile(
     r"\b(?:never|not ever)\s+(?:(?:been|seen|looked|felt|known|had)\s+)?"
     r"(?:(?:him|her|them|it|my baby|the baby|baby|my son|my daughter|my grandson|my granddaughter)\s+)?"
@@ -215,6 +216,8 @@ class Reader:
         cleaned = text.lower().replace("’", "'").replace("‘", "'").replace("&", " and ")
         # "never been this floppy", "never seen her so pale": more than ever, not a "not".
         cleaned = _NEVER_THIS.sub("", cleaned)
+        # "started fitting in his car seat" is a seizure; "fitting in the car seat" is a size.
+        cleaned = _STARTED_FITTING.sub(r"\1 seizing", cleaned)
         cleaned = measures(cleaned)
         cleaned = _SENTENCE_MARKS.sub(f" {SENTENCE_END} ", cleaned)
         cleaned = _NOT_A_WORD.sub(" ", cleaned)
