@@ -21,12 +21,15 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED ?= false
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: help install build browser-tools screenshots teams-package purge train run test test-python test-conversations lint lock bench nlu-eval content-review FORCE
+DEMO_MONTH ?= 2026-11
+
+.PHONY: insights insights-demo help install build browser-tools screenshots teams-package purge train run test test-python test-conversations lint lock bench nlu-eval content-review FORCE
 
 help:
 	@echo "make run    install, build, train if needed, start the bot (REST on :5005, actions on :5055)"
 	@echo "make test   install, build, validate data, train if needed, run every test suite"
 	@echo "make bench  print training/start-up/latency/memory figures; make nlu-eval  cross-validate NLU"
+	@echo "make insights  counts of what people asked and the routes given (make insights-demo: a made-up month)"
 	@echo "make purge  delete conversations older than RETENTION_DAYS (default 30); safe from cron"
 	@echo "make teams-package  build the Microsoft Teams app package (docs/channels.md)"
 	@echo "make content-review  rewrite docs/content-review.md (topics, sources, dates) from the content files"
@@ -105,6 +108,19 @@ screenshots: $(MODEL) browser-tools
 # while the bot runs (make run also does it at every start).
 purge: install
 	$(PYTHON) -m tools.purge
+
+# Counts of what people asked and which routes they were given, from the conversation store
+# (INSIGHTS_ARGS="--from 2026-11-01 --to 2026-11-30 --area devon --csv out.csv"); docs/insights.md.
+insights: install
+	$(PYTHON) -m tools.insights $(INSIGHTS_ARGS)
+
+# The same for a made-up month (600 conversations in build/insights-demo.db), with the page as a file.
+insights-demo: install
+	rm -f build/insights-demo.db
+	$(PYTHON) -m tools.synthetic_conversations build/insights-demo.db --month $(DEMO_MONTH)
+	$(PYTHON) -m tools.insights --db build/insights-demo.db --month $(DEMO_MONTH) \
+		--html build/insights-demo.html --csv build/insights-demo.csv
+	@echo "Open build/insights-demo.html in a browser to see the charts."
 
 # The Microsoft Teams app package (manifest and icons) from the TEAMS_* settings and BOT_DOMAIN in .env:
 # build/teams/safeguarding-assistant.zip, to upload in Teams (docs/channels.md).

@@ -1,0 +1,229 @@
+"""The insights page for safeguarding leads, served by the bot at /insights/ (see docs/insights.md).
+
+Off (404) unless INSIGHTS_TOKEN is set. Every request needs the token: as `Authorization: Bearer
+<token>` (scripts, the CSV from a report job), or, in a browser, typed once into the sign-in form,
+which sets a cookie holding a keyed hash of the token (never the token), for this path only, for 8
+hours. It reads the conversation store the bot itself uses, through its database connection, and
+shows counts only (bot/insights/).
+
+    GET  /insights/?from=2026-11-01&to=2026-11-30&area=devon   the page
+    GET  /insights/export.csv?...                               the same tables as CSV
+    POST /insights/sign-in                                      token=... (form), sets the cookie
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from html import escape
+from typing import Any
+from urllib.parse import urlencode
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from actions.areas import areas, now_uk
+from bot.channels.common import env
+from bot.insights.counts import Period, engine_for, read_conversations, summarise
+from bot.insights.page import STYLE, render_csv, render_page
+from bot.settings import settings
+
+logger = logging.getLogger(__name__)
+
+COOKIE = "insights_session"
+COOKIE_SECONDS = 8 * 3600
+DEFAULT_DAYS = 30
+LONGEST_DAYS = 400
+# Wrong tokens allowed a minute, for this process, before every try waits for the minute to pass.
+WRONG_TRIES = 10
+HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+class BadRequest(ValueError):
+    """A filter that cannot be used; the message says what to change."""
+
+
+class InsightsPage(InputChannel):
+    """Not a chat channel: a page of counts, on the bot's own server (Rasa serves channels only)."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "insights"
+
+    def url_prefix(self) -> str:
+        return "/insights"
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        return cls(token=env("INSIGHTS_TOKEN"))
+
+    def __init__(self, token: str | None = None) -> None:
+        self.token = token or None
+        self._wrong: list[float] = []
+
+    def _session_value(self) -> str:
+        assert self.token is not None
+        return hmac.new(self.token.encode("utf-8"), b"insights-session-v1", hashlib.sha256).hexdigest()
+
+    def _token_ok(self, given: str) -> bool:
+        assert self.token is not None
+        now = time.monotonic()
+        self._wrong = [t for t in self._wrong if now - t < 60]
+        if len(self._wrong) >= WRONG_TRIES:
+            return False
+        ok = hmac.compare_digest(given.strip().encode("utf-8", "replace"), self.token.encode("utf-8"))
+        if not ok:
+            self._wrong.append(now)
+        return ok
+
+    def authorised(self, request: Request) -> bool:
+        scheme, _, value = str(request.headers.get("authorization") or "").partition(" ")
+        if scheme.lower() == "bearer":
+            return self._token_ok(value)
+        cookie = request.cookies.get(COOKIE) or ""
+        return hmac.compare_digest(cookie.encode("utf-8", "replace"), self._session_value().encode("utf-8"))
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        hooks = Blueprint("insights_page", __name__)
+
+        @hooks.route("/", methods=["GET"])
+        async def page(request: Request) -> HTTPResponse:
+            refused = self._refusal(request)
+            if refused:
+                return refused
+            try:
+                period, area = _filters(request)
+            except BadRequest as error:
+                return _message(400, "That period or area can't be shown", str(error))
+            summary = await asyncio.to_thread(_summary, request, period, area)
+            query = urlencode({"from": period.start, "to": period.end, "area": area or ""})
+            names = {a.id: a.name for a in areas().all}
+            logger.info(
+                "Insights page shown for %s to %s (%s).", period.start, period.end, area or "all areas"
+            )
+            return response.html(render_page(summary, names, query), headers=HEADERS)
+
+        @hooks.route("/export.csv", methods=["GET"])
+        async def export(request: Request) -> HTTPResponse:
+            refused = self._refusal(request)
+            if refused:
+                return refused
+            try:
+                period, area = _filters(request)
+            except BadRequest as error:
+                return response.text(str(error) + "\n", status=400, headers=HEADERS)
+            summary = await asyncio.to_thread(_summary, request, period, area)
+            name = f"insights-{area or 'all'}-{period.start}-{period.end}.csv"
+            headers = {**HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
+            return response.text(render_csv(summary), content_type="text/csv; charset=utf-8", headers=headers)
+
+        @hooks.route("/sign-in", methods=["POST"])
+        async def sign_in(request: Request) -> HTTPResponse:
+            if self.token is None:
+                return _off()
+            given = (request.form or {}).get("token") or ""
+            if not isinstance(given, str) or not self._token_ok(given):
+                return _sign_in_page(
+                    401, "That token is not right. Check INSIGHTS_TOKEN with whoever runs the bot."
+                )
+            redirect = response.redirect("./", status=303, headers=HEADERS)
+            redirect.cookies[COOKIE] = self._session_value()
+            cookie = redirect.cookies[COOKIE]
+            cookie["path"] = "/insights"
+            cookie["max-age"] = COOKIE_SECONDS
+            cookie["httponly"] = True
+            cookie["samesite"] = "Strict"
+            cookie["secure"] = _https(request)
+            return redirect
+
+        return hooks
+
+    def _refusal(self, request: Request) -> HTTPResponse | None:
+        if self.token is None:
+            return _off()
+        if not self.authorised(request):
+            return _sign_in_page(401, "")
+        return None
+
+
+def _https(request: Request) -> bool:
+    return request.scheme == "https" or request.headers.get("x-forwarded-proto", "") == "https"
+
+
+def _filters(request: Request) -> tuple[Period, str | None]:
+    today = now_uk().date()
+    try:
+        end = date.fromisoformat(request.args.get("to") or today.isoformat())
+        start = date.fromisoformat(
+            request.args.get("from") or (end - timedelta(days=DEFAULT_DAYS - 1)).isoformat()
+        )
+    except ValueError as error:
+        raise BadRequest("Dates are written as year-month-day, for example 2026-11-01.") from error
+    if end < start:
+        raise BadRequest("The end of the period is before its start.")
+    if (end - start).days >= LONGEST_DAYS:
+        raise BadRequest(f"A period of up to {LONGEST_DAYS} days can be shown at once.")
+    area = request.args.get("area") or None
+    known = {a.id for a in areas().all}
+    if area is not None and area not in known:
+        raise BadRequest("That area is not one this assistant holds: " + ", ".join(sorted(known)) + ".")
+    return Period(start, end), area
+
+
+def _summary(request: Request, period: Period, area: str | None) -> Any:
+    engine = _engine(request)
+    conversations = read_conversations(engine, period, settings().default_area)
+    return summarise(conversations, period, area)
+
+
+def _engine(request: Request) -> Any:
+    """The database connection of the bot's own tracker store (Rasa wraps it in others)."""
+    store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+    for _ in range(4):
+        if store is None or hasattr(store, "engine"):
+            break
+        store = getattr(store, "_tracker_store", None) or getattr(store, "tracker_store", None)
+    if store is not None and hasattr(store, "engine"):
+        return store.engine
+    return engine_for(str(settings().tracker_db))
+
+
+def _off() -> HTTPResponse:
+    return _message(
+        404, "The insights page is off", "Whoever runs the bot can turn it on by setting INSIGHTS_TOKEN."
+    )
+
+
+def _message(status: int, title: str, text: str, extra: str = "") -> HTTPResponse:
+    body = (
+        f'<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" '
+        f'content="width=device-width,initial-scale=1"><title>{escape(title)}</title><style>{STYLE}</style></head>'
+        f"<body><main><h1>{escape(title)}</h1><p>{escape(text)}</p>{extra}</main></body></html>"
+    )
+    headers = dict(HEADERS)
+    if status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="insights"'
+    return response.html(body, status=status, headers=headers)
+
+
+def _sign_in_page(status: int, problem: str) -> HTTPResponse:
+    form = (
+        '<form method="post" action="sign-in"><label for="token">Insights token</label>'
+        '<input id="token" name="token" type="password" autocomplete="current-password" required> '
+        '<button type="submit">Sign in</button></form>'
+    )
+    text = problem or "Type the insights token (INSIGHTS_TOKEN) to see the counts."
+    return _message(status, "Sign in to see the insights", text, form)
