@@ -5,7 +5,8 @@
 
 Reads the conversation store (TRACKER_DB by default) and prints the same suppressed tables as the
 page at /insights/ (any number from 1 to 4 is "<5"); never a word anyone typed. The default period
-is the last 30 days. docs/insights.md says what is counted and how to read it.
+is the 30 days up to yesterday (today, still going on, is never included). docs/insights.md says
+what is counted and how to read it.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--html", type=Path, help="also write the page here")
     args = parser.parse_args(argv)
     config = settings()
+    yesterday = now_uk().date() - timedelta(days=1)
     if args.month:
         try:
             start = date.fromisoformat(args.month + "-01")
@@ -47,10 +49,12 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--month is written as year-month, for example 2026-11")
         end = (start + timedelta(days=31)).replace(day=1) - timedelta(days=1)
     else:
-        end = args.end or now_uk().date()
+        # Today is left out, as on the page: it is still going on.
+        end = min(args.end or yesterday, yesterday)
         start = args.start or end - timedelta(days=29)
+    end = min(end, yesterday)
     if end < start:
-        parser.error("--to is before --from")
+        parser.error("--to is before --from (the latest day counted is yesterday)")
     names = {a.id: a.name for a in areas().all}
     if args.area and args.area not in names:
         parser.error(f"--area must be one of: {', '.join(names)}")

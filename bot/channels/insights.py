@@ -2,9 +2,11 @@
 
 Off (404) unless INSIGHTS_TOKEN is set. Every request needs the token: as `Authorization: Bearer
 <token>` (scripts, the CSV from a report job), or, in a browser, typed once into the sign-in form,
-which sets a cookie holding a keyed hash of the token (never the token), for this path only, for 8
-hours. It reads the conversation store the bot itself uses, through its database connection, and
-shows counts only (bot/insights/).
+which sets a cookie (this path only) holding the time it was issued and a keyed hash of that time,
+never the token; the server refuses it after 8 hours. A client address that sends 10 wrong tokens
+in a minute is refused until the minute has passed. It reads the conversation store the bot itself
+uses, through its database connection, and shows counts only (bot/insights/); the period ends
+yesterday at the latest, so a page reloaded through the day can't show each new conversation.
 
     GET  /insights/?from=2026-11-01&to=2026-11-30&area=devon   the page
     GET  /insights/export.csv?...                               the same tables as CSV
@@ -72,29 +74,46 @@ class InsightsPage(InputChannel):
 
     def __init__(self, token: str | None = None) -> None:
         self.token = token or None
-        self._wrong: list[float] = []
+        self._wrong: dict[str, list[float]] = {}
 
-    def _session_value(self) -> str:
+    def session_value(self, issued: int) -> str:
         assert self.token is not None
-        return hmac.new(self.token.encode("utf-8"), b"insights-session-v1", hashlib.sha256).hexdigest()
+        signature = hmac.new(
+            self.token.encode("utf-8"), f"insights-session:{issued}".encode(), hashlib.sha256
+        )
+        return f"{issued}.{signature.hexdigest()}"
 
-    def _token_ok(self, given: str) -> bool:
-        assert self.token is not None
-        now = time.monotonic()
-        self._wrong = [t for t in self._wrong if now - t < 60]
-        if len(self._wrong) >= WRONG_TRIES:
+    def session_ok(self, cookie: str, now: float | None = None) -> bool:
+        issued, _, _ = cookie.partition(".")
+        if not issued.isdigit():
             return False
+        age = (now if now is not None else time.time()) - int(issued)
+        fresh = 0 <= age < COOKIE_SECONDS
+        return fresh and hmac.compare_digest(
+            cookie.encode("utf-8"), self.session_value(int(issued)).encode("utf-8")
+        )
+
+    def too_many_wrong(self, client: str) -> bool:
+        now = time.monotonic()
+        recent = [t for t in self._wrong.get(client, []) if now - t < 60]
+        if recent:
+            self._wrong[client] = recent
+        else:
+            self._wrong.pop(client, None)
+        return len(recent) >= WRONG_TRIES
+
+    def token_ok(self, given: str, client: str) -> bool:
+        assert self.token is not None
         ok = hmac.compare_digest(given.strip().encode("utf-8", "replace"), self.token.encode("utf-8"))
         if not ok:
-            self._wrong.append(now)
+            self._wrong.setdefault(client, []).append(time.monotonic())
         return ok
 
     def authorised(self, request: Request) -> bool:
         scheme, _, value = str(request.headers.get("authorization") or "").partition(" ")
         if scheme.lower() == "bearer":
-            return self._token_ok(value)
-        cookie = request.cookies.get(COOKIE) or ""
-        return hmac.compare_digest(cookie.encode("utf-8", "replace"), self._session_value().encode("utf-8"))
+            return self.token_ok(value, _client(request))
+        return self.session_ok(request.cookies.get(COOKIE) or "")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hooks = Blueprint("insights_page", __name__)
@@ -134,13 +153,15 @@ class InsightsPage(InputChannel):
         async def sign_in(request: Request) -> HTTPResponse:
             if self.token is None:
                 return _off()
+            if self.too_many_wrong(_client(request)):
+                return _sign_in_page(429, "Too many wrong tokens from here: wait a minute and try again.")
             given = (request.form or {}).get("token") or ""
-            if not isinstance(given, str) or not self._token_ok(given):
+            if not isinstance(given, str) or not self.token_ok(given, _client(request)):
                 return _sign_in_page(
                     401, "That token is not right. Check INSIGHTS_TOKEN with whoever runs the bot."
                 )
             redirect = response.redirect("./", status=303, headers=HEADERS)
-            redirect.cookies[COOKIE] = self._session_value()
+            redirect.cookies[COOKIE] = self.session_value(int(time.time()))
             cookie = redirect.cookies[COOKIE]
             cookie["path"] = "/insights"
             cookie["max-age"] = COOKIE_SECONDS
@@ -154,9 +175,15 @@ class InsightsPage(InputChannel):
     def _refusal(self, request: Request) -> HTTPResponse | None:
         if self.token is None:
             return _off()
+        if self.too_many_wrong(_client(request)):
+            return _sign_in_page(429, "Too many wrong tokens from here: wait a minute and try again.")
         if not self.authorised(request):
             return _sign_in_page(401, "")
         return None
+
+
+def _client(request: Request) -> str:
+    return str(request.ip or "unknown")
 
 
 def _https(request: Request) -> bool:
@@ -164,16 +191,18 @@ def _https(request: Request) -> bool:
 
 
 def _filters(request: Request) -> tuple[Period, str | None]:
-    today = now_uk().date()
+    yesterday = now_uk().date() - timedelta(days=1)
     try:
-        end = date.fromisoformat(request.args.get("to") or today.isoformat())
+        end = date.fromisoformat(request.args.get("to") or yesterday.isoformat())
         start = date.fromisoformat(
             request.args.get("from") or (end - timedelta(days=DEFAULT_DAYS - 1)).isoformat()
         )
     except ValueError as error:
         raise BadRequest("Dates are written as year-month-day, for example 2026-11-01.") from error
+    # Today is still going on: shown live, one reload to the next would show each new conversation.
+    end = min(end, yesterday)
     if end < start:
-        raise BadRequest("The end of the period is before its start.")
+        raise BadRequest("The end of the period is before its start (the latest day shown is yesterday).")
     if (end - start).days >= LONGEST_DAYS:
         raise BadRequest(f"A period of up to {LONGEST_DAYS} days can be shown at once.")
     area = request.args.get("area") or None

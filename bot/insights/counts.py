@@ -41,13 +41,19 @@ ROUTES = {
     "utter_route_form": "online form",
 }
 ROUTE_NAMES = ["999", "daytime line", "out-of-hours line", "online form"]
-NOT_UNDERSTOOD = "utter_default"
+# "Sorry, I didn't understand" (utter_default) and the coping plan's "Sorry, I didn't catch that".
+NOT_UNDERSTOOD = {"utter_default", "utter_ask_again_calm_idea", "utter_ask_again_support"}
 PLAN_FORM = "coping_plan_form"
 PLAN_FINISHED = "utter_coping_plan_summary"
 # The safety net's tiers, most urgent first (data/safety/).
 TIERS = ["emergency", "parent_crisis", "domestic_abuse", "breaking_point", "urgent_health", "safety_check"]
 # Intents that are not a topic: greetings, yes/no, and the safety net's tiers (counted apart).
-NOT_TOPICS = {"greet", "goodbye", "thanks", "acknowledge", "affirm", "deny", "stop", "nlu_fallback", *TIERS}
+NOT_TOPICS = {
+    "greet", "goodbye", "thanks", "acknowledge", "affirm", "deny", "stop", "nlu_fallback",
+    "i_am_parent", "i_am_professional", *TIERS,
+}  # fmt: skip
+# A safety tier with no rule named came from a button ("/emergency"), not from the safety net.
+BUTTON = "a button"
 ROLES = ["parent", "professional", "not said"]
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 # Slots whose value is a label the bot itself chose, never the user's words.
@@ -95,16 +101,23 @@ def engine_for(db: str) -> Engine:
 
 
 def read_conversations(engine: Engine, period: Period, default_area: str) -> list[Conversation]:
-    """Every conversation with at least one message from a person in the period, oldest first."""
+    """Every conversation that started in the period and has at least one message from a person,
+    oldest first. Each is read whole (a conversation at midnight at the end of the period counts
+    once, with its role and area), so the store is read up to the period's end only: it holds
+    RETENTION_DAYS of conversations at most."""
     first, after = period.bounds
     query = text(
         "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events "
-        "WHERE timestamp >= :first AND timestamp < :after ORDER BY sender_id, id"
+        "WHERE sender_id IN (SELECT DISTINCT sender_id FROM events WHERE timestamp >= :first "
+        "AND timestamp < :after) ORDER BY sender_id, id"
     )
     with engine.connect() as connection:
         rows = connection.execute(query, {"first": first, "after": after})
         conversations = list(_conversations(rows, default_area))
-    return sorted((c for c in conversations if c.user_turns), key=lambda c: c.started)
+    return sorted(
+        (c for c in conversations if c.user_turns and first <= c.started.timestamp() < after),
+        key=lambda c: c.started,
+    )
 
 
 def _kept(row_type: str, action_name: str | None, data: str | None) -> dict[str, Any]:
@@ -145,14 +158,14 @@ def _conversations(rows: Iterable[Any], default_area: str) -> Iterator[Conversat
             current.user_turns += 1
             current.channel = kept.get("channel") or current.channel
             if intent in TIERS:
-                current.safety.append((intent, kept.get("rule") or "unknown"))
+                current.safety.append((intent, kept.get("rule") or BUTTON))
             elif intent and intent not in NOT_TOPICS:
                 current.topics.append(intent)
         elif row_type == "bot":
             reply = kept.get("reply") or "a reply"
             if reply in ROUTES:
                 current.routes.append((ROUTES[reply], moment))
-            if reply == NOT_UNDERSTOOD:
+            if reply in NOT_UNDERSTOOD:
                 current.not_understood_after.append(last_reply)
             if reply == PLAN_FINISHED:
                 current.plan_finished = True

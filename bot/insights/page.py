@@ -14,7 +14,7 @@ import io
 from html import escape
 
 from bot.insights.counts import DAYS, Summary
-from bot.insights.tables import HIDDEN, SUPPRESSED, Table, shown, tables
+from bot.insights.tables import SUPPRESSED, Table, shown, tables
 
 INK, MUTED, LINE, ACCENT, ALARM = "#1d1d1b", "#505a5f", "#b1b4b6", "#1d70b8", "#a61c00"
 HATCH = (
@@ -25,7 +25,7 @@ HATCH = (
 
 
 def _number(value: str) -> int | None:
-    return None if value in (SUPPRESSED, HIDDEN) else int(value)
+    return None if value == SUPPRESSED else int(value)
 
 
 def _svg(key: str, width: int, height: int, title: str, description: str, body: str) -> str:
@@ -247,8 +247,9 @@ def render_page(summary: Summary, areas: dict[str, str], query: str) -> str:
 <body><header><h1>What people asked the safeguarding assistant</h1>
 <p>{escape(where)}, {period.start:%d %B %Y} to {period.end:%d %B %Y}. Counts only: no words anyone
 typed are kept here. Any number from 1 to 4 is shown as &lt;5, so no one conversation can be picked
-out; "hidden" is a larger number held back so that a &lt;5 beside it can't be worked out from the
-total. In the charts, hatching marks both.</p></header>
+out, and every other number is rounded to the nearest 5 (so totals may differ a little from the sum
+of their parts). In the charts, hatching marks &lt;5. Today is never included: it is still going
+on.</p></header>
 <main>
 <form class="filters" method="get" action="./">
 <div><label for="from">From</label>

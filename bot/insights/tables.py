@@ -1,15 +1,15 @@
-"""The summary as tables of shown values, with small numbers suppressed.
+"""The summary as tables of shown values: small numbers suppressed, every number rounded.
 
-Every count from 1 to 4 is shown as "<5", so no single conversation can be picked out. Where a table
-also shows its total, one suppressed cell could be worked out by subtraction, so the next smallest
-cell is hidden too (shown as "hidden"). A zero is shown: it says nobody, so it picks nobody out.
+Every count from 1 to 4 is shown as "<5", and every other number (totals too) is rounded to the
+nearest 5, so no single conversation can be picked out: not from one table, not by subtracting a
+table's cells from its total, and not by comparing two periods or two areas (each shown number is
+only known to within 2 either way). A zero is shown as 0: it says nobody, so it picks nobody out.
 The page, the CSV and `make insights` all show these tables and nothing else.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -20,27 +20,18 @@ import yaml
 from bot.insights.counts import DAYS, ROLES, ROUTE_NAMES, TIERS, Summary
 
 SMALL = 5
+ROUND_TO = 5
 WEEKLY_COLUMNS = ("conversations", "safety net", "999 given")
 SUPPRESSED = f"<{SMALL}"
-# A cell of 5 or more hidden so that a suppressed one beside it can't be worked out from the total.
-HIDDEN = "hidden"
 GUIDANCE_DIR = Path(__file__).resolve().parents[2] / "data" / "guidance"
 
 
 def shown(count: int) -> str:
-    return SUPPRESSED if 0 < count < SMALL else str(count)
-
-
-def suppress(counts: Mapping[Hashable, int], with_total: bool) -> dict[Hashable, str]:
-    """Each count as shown; with a total shown beside them, never exactly one cell suppressed."""
-    result = {key: shown(count) for key, count in counts.items()}
-    hidden = [key for key, value in result.items() if value == SUPPRESSED]
-    if with_total and len(hidden) == 1:
-        others = sorted((count, str(key)) for key, count in counts.items() if count and key not in hidden)
-        if others:
-            key = next(k for k in counts if str(k) == others[0][1])
-            result[key] = HIDDEN
-    return result
+    if count == 0:
+        return "0"
+    if count < SMALL:
+        return SUPPRESSED
+    return str(ROUND_TO * round(count / ROUND_TO))
 
 
 @dataclass
@@ -78,8 +69,7 @@ def label(name: str) -> str:
 def _counted(title: str, key: str, counts: Counter, first: str, total: bool, note: str = "") -> Table:
     """A two-column table of counts, largest first, with its total as the last row if `total`."""
     ordered = dict(sorted(counts.items(), key=lambda item: (-item[1], str(item[0]))))
-    values = suppress(ordered, with_total=total)
-    rows = [[label(str(name)), values[name]] for name in ordered]
+    rows = [[label(str(name)), shown(count)] for name, count in ordered.items()]
     if total:
         rows.append(["Total", shown(sum(counts.values()))])
     return Table(key, title, [first, "Count"], rows, note)
@@ -92,11 +82,7 @@ def tables(summary: Summary) -> list[Table]:
     rules = Counter(
         {f"{label(tier)}: {label(rule)}": n for (tier, rule), n in summary.safety_by_rule.items()}
     )
-    # Each column adds up to a total shown elsewhere (conversations, routes): suppressed as a group.
     weeks = sorted(summary.weekly)
-    columns = {
-        k: suppress({m: summary.weekly[m].get(k, 0) for m in weeks}, with_total=True) for k in WEEKLY_COLUMNS
-    }
     period = summary.period
 
     def week_name(monday: date) -> str:
@@ -104,10 +90,9 @@ def tables(summary: Summary) -> list[Table]:
         partial = "*" if (first, last) != (monday, monday + timedelta(days=6)) else ""
         return f"{first:%d %b}{partial}" if first == last else f"{first:%d %b}-{last:%d %b}{partial}"
 
-    weekly = [[week_name(m), *(columns[k][m] for k in WEEKLY_COLUMNS)] for m in weeks]
-    cells = [(day, hour) for hour in range(24) for day in range(7)]
-    heat = suppress({cell: summary.route_heat.get(cell, 0) for cell in cells}, with_total=True)
-    hours = [[f"{hour:02d}:00", *(heat[(day, hour)] for day in range(7))] for hour in range(24)]
+    weekly = [[week_name(m), *(shown(summary.weekly[m].get(k, 0)) for k in WEEKLY_COLUMNS)] for m in weeks]
+    heat = summary.route_heat
+    hours = [[f"{hour:02d}:00", *(shown(heat.get((day, hour), 0)) for day in range(7))] for hour in range(24)]
     plans = Counter({"started": summary.plans_started, "finished": summary.plans_finished})
     return [
         _counted("Conversations by who was asking", "roles", roles, "Who", total=True),

@@ -5,16 +5,26 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
-from bot.insights.counts import Period, Summary, engine_for, read_conversations, summarise
+from actions.areas import UK_TIME
+from bot.insights.counts import (
+    NOT_UNDERSTOOD,
+    ROUTES,
+    Period,
+    Summary,
+    engine_for,
+    read_conversations,
+    summarise,
+)
 from bot.insights.page import render_csv, render_page, render_text
-from bot.insights.tables import HIDDEN, SUPPRESSED, suppress, tables
+from bot.insights.tables import SUPPRESSED, shown, tables
 from bot.settings import ROOT
-from tools.synthetic_conversations import IDENTIFIERS, Plan, plans, write
+from tools.synthetic_conversations import IDENTIFIERS, Plan, Turn, plans, write
 
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))
 COUNT = 300
@@ -67,39 +77,67 @@ def test_an_area_counts_only_its_own_conversations(month: tuple[Path, list[Plan]
     assert sum(summary_of(month, area).conversations for area in AREAS) == COUNT
 
 
-def test_routes_are_placed_at_the_uk_hour_they_were_given(month: tuple[Path, list[Plan]]) -> None:
-    summary = summary_of(month)
+@pytest.mark.parametrize("month", ["2026-07", "2026-11"])  # British Summer Time, then GMT
+def test_routes_are_placed_at_the_uk_hour_they_were_given(month: str, tmp_path: Path) -> None:
+    first = date.fromisoformat(month + "-01")
+    period = Period(first, date(first.year, first.month, 30))
+    write(tmp_path / "tracker.db", plans(first, 150))
+    summary = summarise(read_conversations(engine_for(str(tmp_path / "tracker.db")), period, "devon"), period)
     assert sum(summary.route_heat.values()) == sum(summary.routes.values())
-    # The made-up professionals got the daytime line only on weekdays 09:00-17:00 (UK time).
+    # The made-up professionals got the daytime line only on weekdays 09:00-17:00, UK time.
     daytime = {(day, hour) for (route, day, hour) in summary.routes_by_hour_day if route == "daytime line"}
     assert daytime and all(day < 5 and 9 <= hour < 17 for day, hour in daytime)
+    assert any(hour == 9 for _, hour in daytime)  # an hour early (UTC in summer) would fail here
     out_of_hours = {(d, h) for (route, d, h) in summary.routes_by_hour_day if route == "out-of-hours line"}
     assert all(day >= 5 or not 9 <= hour < 17 for day, hour in out_of_hours)
 
 
-def test_small_numbers_never_show(month: tuple[Path, list[Plan]]) -> None:
+def test_a_conversation_across_midnight_counts_once_in_the_period_it_began(tmp_path: Path) -> None:
+    turns = [Turn("i_am_professional", "utter_professional_intro", slots={"role": "professional"})]
+    turns += [Turn("ask_contacts", "utter_contacts_closed") for _ in range(4)]
+    late = datetime(2026, 11, 30, 23, 58, tzinfo=UK_TIME)
+    write(tmp_path / "tracker.db", [Plan("late", "professional", "dudley", "slack", late, turns)])
+    engine = engine_for(str(tmp_path / "tracker.db"))
+    november = read_conversations(engine, NOVEMBER, "devon")
+    december = Period(date(2026, 12, 1), date(2026, 12, 31))
+    assert [(c.role, c.area, len(c.routes)) for c in november] == [("professional", "dudley", 4)]
+    assert read_conversations(engine, december, "devon") == []
+
+
+def test_the_replies_counted_are_the_bots_own() -> None:
+    responses = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
+    assert set(ROUTES) | NOT_UNDERSTOOD <= set(responses)
+    # Every reply that starts "Call 999 now" (the emergency replies) counts as the 999 route, but the
+    # safety question ("Call 999 now if ... Is your baby breathing normally?"), a tier of its own.
+    starts = [
+        name
+        for name, variations in responses.items()
+        if any(str(v.get("text", "")).lstrip("📞 ").startswith("Call 999 now") for v in variations)
+    ]
+    starts.remove("utter_safety_check")
+    assert starts and all(ROUTES.get(name) == "999" for name in starts), starts
+
+
+def test_every_number_shown_is_rounded_and_small_ones_suppressed(month: tuple[Path, list[Plan]]) -> None:
+    assert [shown(n) for n in (0, 1, 4, 5, 7, 8, 12, 13, 598)] == [
+        "0",
+        "<5",
+        "<5",
+        "5",
+        "5",
+        "10",
+        "10",
+        "15",
+        "600",
+    ]
     for area in (None, *AREAS):
         for table in tables(summary_of(month, area)):
             for row in table.rows:
                 for value in row[1:]:
-                    assert value in ("0", SUPPRESSED, HIDDEN) or value.isdigit() and int(value) >= 5, (
-                        table.title,
-                        row,
-                    )
+                    assert value in ("0", SUPPRESSED) or int(value) % 5 == 0, (table.title, row)
     # The made-up month has rules that fired fewer than 5 times: they show as <5.
     rules = next(t for t in tables(summary_of(month)) if t.key == "safety_rules")
     assert any(row[1] == SUPPRESSED for row in rules.rows)
-
-
-def test_one_small_cell_beside_a_total_hides_another() -> None:
-    assert suppress({"a": 20, "b": 3, "c": 9}, with_total=True) == {"a": "20", "b": SUPPRESSED, "c": HIDDEN}
-    assert suppress({"a": 20, "b": 3, "c": 9}, with_total=False) == {"a": "20", "b": SUPPRESSED, "c": "9"}
-    assert suppress({"a": 20, "b": 3, "c": 2}, with_total=True) == {
-        "a": "20",
-        "b": SUPPRESSED,
-        "c": SUPPRESSED,
-    }
-    assert suppress({"a": 0, "b": 7}, with_total=True) == {"a": "0", "b": "7"}
 
 
 def test_nothing_anyone_typed_reaches_the_page_the_csv_or_the_summary(month: tuple[Path, list[Plan]]) -> None:

@@ -13,7 +13,9 @@ from typing import Any
 
 import pytest
 
+from bot.channels.insights import COOKIE_SECONDS, WRONG_TRIES, InsightsPage
 from bot.insights.counts import Period, engine_for, read_conversations, summarise
+from bot.insights.tables import shown
 from tests.conftest import start_bot
 from tools.serve import BotProcesses
 from tools.synthetic_conversations import IDENTIFIERS, plans, write
@@ -72,11 +74,32 @@ def test_the_page_shows_the_month_counted_and_charted(insights_bot: BotProcesses
         Period(date(2026, 11, 1), date(2026, 11, 30)),
     )
     assert expected.conversations == COUNT
-    assert f"<td>{expected.routes['daytime line']}</td>" in page
+    routes = f'<th scope="row">daytime line</th><td>{shown(expected.routes["daytime line"])}</td>'
+    assert expected.routes["daytime line"] >= 5 and routes in page
     assert page.count('role="img"') == 5 and "<script" not in page
     status, csv_text, headers = get(insights_bot, f"/insights/export.csv?{MONTH}&area=devon", BEARER)
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
     assert "period,area,,devon" in csv_text and "attachment" in headers["Content-Disposition"]
+
+
+def test_wrong_tokens_lock_out_only_the_address_that_sent_them() -> None:
+    insights = InsightsPage(token=TOKEN)
+    for _ in range(WRONG_TRIES):
+        assert not insights.token_ok("guess", "203.0.113.9")
+    assert insights.too_many_wrong("203.0.113.9")
+    assert not insights.too_many_wrong("198.51.100.7") and insights.token_ok(TOKEN, "198.51.100.7")
+
+
+def test_the_sign_in_cookie_is_refused_after_8_hours_or_when_forged() -> None:
+    insights = InsightsPage(token=TOKEN)
+    issued = 1_790_000_000
+    cookie = insights.session_value(issued)
+    assert TOKEN not in cookie
+    assert insights.session_ok(cookie, now=issued + 60)
+    assert not insights.session_ok(cookie, now=issued + COOKIE_SECONDS + 1)
+    assert not insights.session_ok(f"{issued + 3600}.{cookie.split('.')[1]}", now=issued + 3700)
+    assert not insights.session_ok(InsightsPage(token="another").session_value(issued), now=issued + 60)
+    assert not insights.session_ok("", now=issued) and not insights.session_ok("x.y", now=issued)
 
 
 def test_bad_filters_get_a_clear_answer(insights_bot: BotProcesses) -> None:
