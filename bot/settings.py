@@ -27,7 +27,19 @@ DEFAULTS = {
     "TRACKER_DB": str(ROOT / "var" / "tracker.db"),
     "MODEL": str(ROOT / "models" / "safeguarding.tar.gz"),
     "DEFAULT_AREA": "devon",
+    # Scale-out (docs/deployment.md): empty TRACKER_URL keeps the SQLite file TRACKER_DB; a
+    # postgresql://user:password@host:5432/db URL puts every Rasa process on one PostgreSQL store.
+    "TRACKER_URL": "",
+    # in_memory for one Rasa process; redis when several serve the same conversations.
+    "LOCK_STORE": "in_memory",
+    "REDIS_HOST": "localhost",
+    "REDIS_PORT": "6379",
+    "REDIS_PASSWORD": "",
+    "REDIS_DB": "0",
 }
+# LOCK_STORE=redis means this project's Redis lock store (Rasa's own issues tickets non-atomically).
+LOCK_STORES = {"redis": "bot.lock_store.AtomicRedisLockStore"}
+SCALE_OUT = ("TRACKER_URL", "LOCK_STORE", "REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD", "REDIS_DB")
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,13 @@ class Settings:
     tracker_db: Path
     model: Path
     default_area: str
+    # TRACKER_URL, LOCK_STORE and the REDIS_* settings, as endpoints.yml reads them.
+    scale_out: dict[str, str] = dataclasses.field(default_factory=lambda: {k: DEFAULTS[k] for k in SCALE_OUT})
+
+    @property
+    def tracker_url(self) -> str:
+        """The conversation store's database URL: TRACKER_URL, or the SQLite file TRACKER_DB."""
+        return self.scale_out["TRACKER_URL"] or f"sqlite:///{self.tracker_db}"
 
     def as_environment(self) -> dict[str, str]:
         """The settings as the environment variables the servers read (endpoints.yml uses them)."""
@@ -48,6 +67,8 @@ class Settings:
             "TRACKER_DB": str(self.tracker_db),
             "MODEL": str(self.model),
             "DEFAULT_AREA": self.default_area,
+            **self.scale_out,
+            "LOCK_STORE": LOCK_STORES.get(self.scale_out["LOCK_STORE"], self.scale_out["LOCK_STORE"]),
         }
 
     def replace(self, **changes: Any) -> Settings:
@@ -73,6 +94,7 @@ def settings() -> Settings:
         tracker_db=_path(value["TRACKER_DB"]),
         model=_path(value["MODEL"]),
         default_area=value["DEFAULT_AREA"],
+        scale_out={key: os.environ.get(key) or DEFAULTS[key] for key in SCALE_OUT},
     )
 
 

@@ -1,7 +1,8 @@
 """An SQL tracker store that redacts personal identifiers before an event is written.
 
-Configured in endpoints.yml as `type: bot.tracker_store.RedactingSQLTrackerStore` (SQLite file by
-default). The conversation in memory is untouched; what reaches the database has every string in
+Configured in endpoints.yml as `type: bot.tracker_store.RedactingSQLTrackerStore`: the SQLite
+file TRACKER_DB by default, or the database at TRACKER_URL (PostgreSQL, shared by several Rasa
+processes). The conversation in memory is untouched; what reaches the database has every string in
 every event passed through `bot.privacy.redact` (the person's words, their parse, and the text a form
 slot was filled from), except the bot's own replies, which are stored as sent.
 
@@ -84,11 +85,22 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     MAX_UNSAVED = MAX_UNSAVED
 
     def __init__(
-        self, domain: Any = None, dialect: str = "sqlite", db: str = "rasa.db", **kwargs: Any
+        self,
+        domain: Any = None,
+        dialect: str = "sqlite",
+        db: str = "rasa.db",
+        host: str | None = None,
+        **kwargs: Any,
     ) -> None:
+        # endpoints.yml's `url` arrives as `host`: a whole database URL (TRACKER_URL), or empty for
+        # the SQLite file `db`.
+        if host and "://" in host:
+            dialect = host.split("://", 1)[0].split("+", 1)[0]
+        else:
+            host = None
         if dialect == "sqlite":
             prepare_sqlite_file(Path(db))
-        super().__init__(domain=domain, dialect=dialect, db=db, **kwargs)
+        super().__init__(domain=domain, dialect=dialect, db=db, host=host, **kwargs)
         if dialect == "sqlite":
             event.listen(self.engine, "connect", _sqlite_busy_timeout)
             self.engine.dispose()  # connections made from now on get the busy timeout

@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--to", dest="end", type=_date, help="last day (default: today)")
     parser.add_argument("--month", help="a whole month, YYYY-MM (instead of --from and --to)")
     parser.add_argument("--area", help="one partnership: " + ", ".join(a.id for a in areas().all))
-    parser.add_argument("--db", help="SQLite file or database URL (default: TRACKER_DB)")
+    parser.add_argument("--db", help="SQLite file or database URL (default: TRACKER_URL, else TRACKER_DB)")
     parser.add_argument("--csv", type=Path, help="also write the tables as CSV here")
     parser.add_argument("--html", type=Path, help="also write the page here")
     args = parser.parse_args(argv)
@@ -58,9 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     names = {a.id: a.name for a in areas().all}
     if args.area and args.area not in names:
         parser.error(f"--area must be one of: {', '.join(names)}")
-    db = args.db or str(config.tracker_db)
-    if "://" not in db and not Path(db).exists():
-        print(f"There is no conversation store at {db} yet (set TRACKER_DB, or --db).", file=sys.stderr)
+    db = args.db or config.tracker_url
+    file = Path(db.removeprefix("sqlite:///")) if db.startswith("sqlite:///") or "://" not in db else None
+    if file is not None and not file.exists():
+        print(f"There is no conversation store at {file} yet (set TRACKER_DB, or --db).", file=sys.stderr)
         return 1
     period = Period(start, end)
     print(f"Reading conversations from {start} to {end}...", file=sys.stderr)

@@ -17,6 +17,9 @@ import sys
 import time
 from pathlib import Path
 
+from sqlalchemy import create_engine, inspect, text  # type: ignore[import-untyped]
+from sqlalchemy.engine import make_url  # type: ignore[import-untyped]
+
 from bot.settings import settings
 
 DEFAULT_DAYS = 30
@@ -31,13 +34,19 @@ def retention_days() -> int:
     return days
 
 
-def purge(database: Path, days: int, now: float | None = None) -> tuple[int, int]:
-    """Delete conversations whose newest event is older than `days`; returns (conversations, events)."""
+def purge(database: Path | str, days: int, now: float | None = None) -> tuple[int, int]:
+    """Delete conversations whose newest event is older than `days`; returns (conversations, events).
+    `database` is the SQLite file, or a database URL (TRACKER_URL: PostgreSQL)."""
     if days < 1:
         raise ValueError(f"the retention period must be 1 day or more, not {days}")
+    cutoff = (time.time() if now is None else now) - days * 86_400
+    if isinstance(database, str):
+        if database.startswith("sqlite:///"):
+            database = Path(database.removeprefix("sqlite:///"))
+        else:
+            return _purge_server(database, cutoff)
     if not database.exists():
         return 0, 0
-    cutoff = (time.time() if now is None else now) - days * 86_400
     db = sqlite3.connect(database, timeout=10, isolation_level=None)
     try:
         if not db.execute("SELECT name FROM sqlite_master WHERE type='table' AND name='events'").fetchone():
@@ -63,23 +72,45 @@ def purge(database: Path, days: int, now: float | None = None) -> tuple[int, int
     return len(old), removed
 
 
+def _purge_server(url: str, cutoff: float) -> tuple[int, int]:
+    """The same on a database server (PostgreSQL), in one transaction; then VACUUM, so the deleted
+    rows leave the table's files rather than wait for autovacuum."""
+    engine = create_engine(url)
+    try:
+        if not inspect(engine).has_table("events"):
+            return 0, 0
+        old_senders = "SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff"
+        with engine.begin() as connection:
+            old = [sender for (sender,) in connection.execute(text(old_senders), {"cutoff": cutoff})]
+            delete = text(f"DELETE FROM events WHERE sender_id IN ({old_senders})")  # noqa: S608
+            removed = connection.execute(delete, {"cutoff": cutoff}).rowcount
+        if old and engine.dialect.name == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(text("VACUUM events"))
+    finally:
+        engine.dispose()
+    return len(old), removed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--days", type=int, default=None, help=f"keep this many days (RETENTION_DAYS, default {DEFAULT_DAYS})"
     )
-    parser.add_argument("--db", type=Path, default=None, help="the SQLite file (TRACKER_DB)")
+    parser.add_argument("--db", default=None, help="SQLite file or database URL (TRACKER_URL or TRACKER_DB)")
     args = parser.parse_args(argv)
     try:
         days = args.days if args.days is not None else retention_days()
-        database = args.db or settings().tracker_db
+        config = settings()
+        database: Path | str = args.db or (config.scale_out["TRACKER_URL"] or config.tracker_db)
+        if isinstance(database, str) and "://" not in database:
+            database = Path(database)
         conversations, events = purge(database, days)
     except ValueError as error:
         print(f"Not purged: {error}", file=sys.stderr)
         return 2
-    print(
-        f"Purged {conversations} conversation(s), {events} event(s), older than {days} days from {database}."
-    )
+    where = database if isinstance(database, Path) else make_url(database).__repr__()  # password hidden
+    print(f"Purged {conversations} conversation(s), {events} event(s), older than {days} days from {where}.")
     return 0
 
 

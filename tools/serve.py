@@ -46,11 +46,14 @@ class BotProcesses:
         log_dir: Path | None = None,
         credentials: Path | None = None,
         extra_env: dict[str, str] | None = None,
+        with_actions: bool = True,
     ) -> None:
         self.config = config
         # The channels (credentials.yml unless a test gives its own) and settings only they read.
         self.credentials = credentials or ROOT / "credentials.yml"
         self.extra_env = extra_env or {}
+        # False: another BotProcesses' action server (config.action_server_url) serves this Rasa too.
+        self.with_actions = with_actions
         self.rasa_port = config.rasa_port
         self.action_port = config.action_port
         self._log_dir = log_dir
@@ -101,7 +104,8 @@ class BotProcesses:
             "PYTHONPATH": str(ROOT),
         }
         self._env = env
-        self._actions = self._spawn_actions()
+        if self.with_actions:
+            self._actions = self._spawn_actions()
         self._rasa = self._spawn(
             [
                 sys.executable,
@@ -157,7 +161,7 @@ class BotProcesses:
         again (Rasa, and with it the safety replies, kept serving); "rasa stopped" when Rasa did."""
         if self._rasa is None or self._rasa.poll() is not None:
             return "rasa stopped"
-        if self._actions is not None and self._actions.poll() is None:
+        if not self.with_actions or self._actions is not None and self._actions.poll() is None:
             return "ok"
         now = time.monotonic()
         if now - self._last_restart < RESTART_INTERVAL:
@@ -181,7 +185,8 @@ class BotProcesses:
         return {name: p.pid for name, p in (("rasa", self._rasa), ("actions", self._actions)) if p}
 
     def running(self) -> bool:
-        return all(p is not None and p.poll() is None for p in (self._rasa, self._actions))
+        processes = (self._rasa, self._actions) if self.with_actions else (self._rasa,)
+        return all(p is not None and p.poll() is None for p in processes)
 
     def stop_actions(self) -> None:
         """Stop only the action server (the safety replies must still work without it)."""
@@ -223,7 +228,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, _stop_on_signal)
     config = settings()
     try:
-        conversations, _ = purge(config.tracker_db, retention_days())
+        conversations, _ = purge(config.scale_out["TRACKER_URL"] or config.tracker_db, retention_days())
     except ValueError as error:
         print(f"Could not start the bot: {error}", file=sys.stderr)
         return 1

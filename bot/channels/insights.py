@@ -227,7 +227,7 @@ def _engine(request: Request) -> Any:
         store = getattr(store, "_tracker_store", None) or getattr(store, "tracker_store", None)
     if store is not None and hasattr(store, "engine"):
         return store.engine
-    return engine_for(str(settings().tracker_db))
+    return engine_for(settings().tracker_url)
 
 
 def _off() -> HTTPResponse:
