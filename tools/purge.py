@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, inspect, text  # type: ignore[import-untyped]
 from sqlalchemy.engine import make_url  # type: ignore[import-untyped]
+from sqlalchemy.exc import SQLAlchemyError  # type: ignore[import-untyped]
 
 from bot.settings import settings
 
@@ -108,6 +109,11 @@ def main(argv: list[str] | None = None) -> int:
         conversations, events = purge(database, days)
     except ValueError as error:
         print(f"Not purged: {error}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as error:
+        print(
+            f"Not purged: the conversation store can't be reached ({type(error).__name__}).", file=sys.stderr
+        )
         return 2
     where = database if isinstance(database, Path) else make_url(database).__repr__()  # password hidden
     print(f"Purged {conversations} conversation(s), {events} event(s), older than {days} days from {where}.")

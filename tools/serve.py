@@ -18,6 +18,8 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError  # type: ignore[import-untyped]
+
 from bot.settings import ROOT, Settings, settings
 from tools.purge import purge, retention_days
 
@@ -232,6 +234,10 @@ def main() -> int:
     except ValueError as error:
         print(f"Could not start the bot: {error}", file=sys.stderr)
         return 1
+    except SQLAlchemyError as error:
+        # Rasa itself waits for a database that is still starting; old conversations go next time.
+        conversations = 0
+        print(f"Old conversations not purged now: the store can't be reached yet ({type(error).__name__}).")
     if conversations:
         print(f"Deleted {conversations} conversation(s) older than the retention period (RETENTION_DAYS).")
     bot = BotProcesses(config)
