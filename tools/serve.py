@@ -192,11 +192,11 @@ class BotProcesses:
 
     def stop_actions(self) -> None:
         """Stop only the action server (the safety replies must still work without it)."""
-        _terminate(self._actions)
+        terminate(self._actions)
 
     def stop(self) -> None:
-        _terminate(self._rasa)
-        _terminate(self._actions)
+        terminate(self._rasa)
+        terminate(self._actions)
 
     def _spawn(self, command: list[str], env: dict[str, str], log_name: str) -> subprocess.Popen:
         if self._log_dir is None:
@@ -208,7 +208,8 @@ class BotProcesses:
         )
 
 
-def _terminate(process: subprocess.Popen | None) -> None:
+def terminate(process: subprocess.Popen | None) -> None:
+    """Stop a process started in a session of its own (start_new_session), with its children."""
     if process is None or process.poll() is not None:
         return
     os.killpg(process.pid, signal.SIGTERM)

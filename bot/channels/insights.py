@@ -120,14 +120,12 @@ class InsightsPage(InputChannel):
 
         @hooks.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
-            refused = self._refusal(request)
-            if refused:
-                return refused
-            try:
-                period, area = _filters(request)
-            except BadRequest as error:
-                return _message(400, "That period or area can't be shown", str(error))
-            summary = await asyncio.to_thread(_summary, request, period, area)
+            counted = await self._counted(
+                request, lambda why: _message(400, "That period or area can't be shown", why)
+            )
+            if isinstance(counted, HTTPResponse):
+                return counted
+            summary, period, area = counted
             query = urlencode({"from": period.start, "to": period.end, "area": area or ""})
             names = {a.id: a.name for a in areas().all}
             logger.info(
@@ -137,14 +135,12 @@ class InsightsPage(InputChannel):
 
         @hooks.route("/export.csv", methods=["GET"])
         async def export(request: Request) -> HTTPResponse:
-            refused = self._refusal(request)
-            if refused:
-                return refused
-            try:
-                period, area = _filters(request)
-            except BadRequest as error:
-                return response.text(str(error) + "\n", status=400, headers=HEADERS)
-            summary = await asyncio.to_thread(_summary, request, period, area)
+            counted = await self._counted(
+                request, lambda why: response.text(why + "\n", status=400, headers=HEADERS)
+            )
+            if isinstance(counted, HTTPResponse):
+                return counted
+            summary, period, area = counted
             name = f"insights-{area or 'all'}-{period.start}-{period.end}.csv"
             headers = {**HEADERS, "Content-Disposition": f'attachment; filename="{name}"'}
             return response.text(render_csv(summary), content_type="text/csv; charset=utf-8", headers=headers)
@@ -171,6 +167,20 @@ class InsightsPage(InputChannel):
             return redirect
 
         return hooks
+
+    async def _counted(
+        self, request: Request, bad_filter: Callable[[str], HTTPResponse]
+    ) -> tuple[Any, Period, str | None] | HTTPResponse:
+        """The summary for the request's period and area, or the answer that refuses it."""
+        refused = self._refusal(request)
+        if refused:
+            return refused
+        try:
+            period, area = _filters(request)
+        except BadRequest as error:
+            return bad_filter(str(error))
+        # Off the event loop: reading a month of events must not hold up anyone's conversation.
+        return await asyncio.to_thread(_summary, request, period, area), period, area
 
     def _refusal(self, request: Request) -> HTTPResponse | None:
         if self.token is None:

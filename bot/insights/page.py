@@ -292,7 +292,8 @@ def render_text(summary: Summary, areas: dict[str, str]) -> str:
         f"Insights: {where}, {summary.period.start} to {summary.period.end}",
         "Counts only; any number from 1 to 4 is shown as <5.",
     ]
-    for table in tables(summary):
+    shown_tables = tables(summary)
+    for table in shown_tables:
         if table.key == "route_hours":
             continue
         lines += ["", table.title, "-" * len(table.title)]
@@ -306,6 +307,6 @@ def render_text(summary: Summary, areas: dict[str, str]) -> str:
                     for i, (v, w) in enumerate(zip(row, widths, strict=True))
                 )
             )
-    heat = next(t for t in tables(summary) if t.key == "route_hours")
+    heat = next(t for t in shown_tables if t.key == "route_hours")
     lines += ["", heat.title + ": in the page and the CSV."]
     return "\n".join(lines) + "\n"

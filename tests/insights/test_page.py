@@ -145,7 +145,7 @@ def browser() -> Iterator[Any]:
 def test_a_lead_signs_in_in_a_browser_and_the_page_passes_axe(
     browser: Any, insights_bot: BotProcesses, width: int
 ) -> None:
-    from tests.web.test_widget import AXE
+    from tests.web.test_widget import AXE, wcag_22_aa_violations
 
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: `make test` installs it (npm ci in tests/web)")
@@ -165,13 +165,7 @@ def test_a_lead_signs_in_in_a_browser_and_the_page_passes_axe(
         page.get_by_role("button", name="Show").click()
         assert "area=dudley" in page.url and "Dudley, 01 November 2026" in page.inner_text("header")
         assert page.get_by_role("img", name="Conversations and 999 given, each week").is_visible()
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "axe.run(document, {runOnly: {type: 'tag', values: "
-            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
-        )
-        problems = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
-        assert problems == []
+        assert wcag_22_aa_violations(page) == []
         with page.expect_download() as download:
             page.get_by_role("link", name="Download these tables as CSV").click()
         assert download.value.suggested_filename == "insights-dudley-2026-11-01-2026-11-30.csv"

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import free_port
+from tools.serve import terminate
 
 
 def apt_install(package: str) -> None:
@@ -112,11 +113,7 @@ def postgres(folder: Path) -> Iterator[str]:
         _wait(ready, "PostgreSQL", server)
         yield f"postgresql://postgres@127.0.0.1:{port}/rasa"
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        terminate(server)
         if as_owner:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -143,8 +140,4 @@ def redis_server() -> Iterator[int]:
         _wait(lambda: redis.Redis(port=port).ping(), "Redis", server)
         yield port
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        terminate(server)
