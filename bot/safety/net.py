@@ -22,6 +22,7 @@ from spacy.tokens import Doc
 from bot.safety.phrases import (
     Phrase,
     PhraseFinder,
+    PhraseIndex,
     PhraseParser,
     concepts_of,
     find,
@@ -118,6 +119,11 @@ class SafetyNet:
         }
         self._exceptions["*"] = [parser.parse(phrase) for phrase in book.not_a_report]
         self._exceptions["**"] = [parser.parse(phrase) for phrase in book.no_case]
+        # Looked up by their first words: a message is matched only against what could start in it.
+        self._part_names = list(self._parts)
+        self._part_index = PhraseIndex(self._parts.values())
+        self._exception_names = [name for name, phrases in self._exceptions.items() for _ in phrases]
+        self._exception_index = PhraseIndex(p for phrases in self._exceptions.values() for p in phrases)
 
     @classmethod
     def from_paths(cls, spacy_model: Path, rules_dir: Path) -> SafetyNet:
@@ -146,24 +152,25 @@ class SafetyNet:
         found = self._finder.concept_spans(doc)
         spans: dict[str, list[tuple[int, int]]] = defaultdict(list)
         negated: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for part, sequence in self._parts.items():
+        for number in self._part_index.candidates(found):
+            part, sequence = self._part_names[number], self._part_index.phrases[number]
             for start, ends in find(sequence, found, exception=False).items():
                 for end in ends:
                     cancelled = self._negatable[part] and _negated(doc, start)
                     (negated if cancelled else spans)[part].append((start, end))
         excluded: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for name, sequences in self._exceptions.items():
-            for sequence in sequences:
-                for start, ends in find(sequence, found, exception=True).items():
-                    if self._reassurance.get(id(sequence)) and _negated(doc, start):
-                        continue
-                    for end in ends:
-                        if name == "*":  # talking about danger: the whole clause is not a report
-                            excluded[name].append(_clause_around(doc, start, end))
-                        elif name == "**":  # no child, case or incident: nothing is a report
-                            excluded["*"].append((0, len(doc)))
-                        else:
-                            excluded[name].append((start, end))
+        for number in self._exception_index.candidates(found):
+            name, sequence = self._exception_names[number], self._exception_index.phrases[number]
+            for start, ends in find(sequence, found, exception=True).items():
+                if self._reassurance.get(id(sequence)) and _negated(doc, start):
+                    continue
+                for end in ends:
+                    if name == "*":  # talking about danger: the whole clause is not a report
+                        excluded[name].append(_clause_around(doc, start, end))
+                    elif name == "**":  # no child, case or incident: nothing is a report
+                        excluded["*"].append((0, len(doc)))
+                    else:
+                        excluded[name].append((start, end))
         # Everyday phrases hide only the words inside them ("a bit" hides "bit", not "a bit darker").
         for part, found_spans in spans.items():
             spans[part] = [span for span in found_spans if not found.is_hidden(*span)]

@@ -259,6 +259,41 @@ def _starter(sequence: Sequence) -> _Starter:
     return _Starter(frozenset(), frozenset(), frozenset(), True)
 
 
+class PhraseIndex:
+    """Many phrases, looked up by what their first word can be, so a message is matched only
+    against the phrases that could start somewhere in it (a few dozen of thousands)."""
+
+    def __init__(self, phrases: Iterable[Phrase]) -> None:
+        self.phrases = list(phrases)
+        self._by_lemma: dict[str, list[int]] = defaultdict(list)
+        self._by_exact: dict[str, list[int]] = defaultdict(list)
+        self._by_concept: dict[str, list[int]] = defaultdict(list)
+        self._anywhere: list[int] = []
+        for number, phrase in enumerate(self.phrases):
+            starter = phrase.starter
+            if starter.anywhere:
+                self._anywhere.append(number)
+                continue
+            for lemma in starter.lemmas:
+                self._by_lemma[lemma].append(number)
+            for exact in starter.exacts:
+                self._by_exact[exact].append(number)
+            for concept in starter.concepts:
+                self._by_concept[concept].append(number)
+
+    def candidates(self, text: _Text) -> list[int]:
+        """The numbers of the phrases that could start in this message, in their order."""
+        numbers = set(self._anywhere)
+        for lemma in text.by_lemma:
+            numbers.update(self._by_lemma.get(lemma, ()))
+        for lower in text.by_lower:
+            numbers.update(self._by_exact.get(lower, ()))
+        for concept, spans in text.concepts.items():
+            if spans:
+                numbers.update(self._by_concept.get(concept, ()))
+        return sorted(numbers)
+
+
 class PhraseFinder:
     """Finds where phrases (and the concepts they name) occur in a message."""
 
@@ -269,16 +304,17 @@ class PhraseFinder:
         never_skip: set[str],
         everyday: Iterable[str] = (),
     ) -> None:
-        self._everyday = []
+        everyday_phrases = []
         for written in everyday:
-            self._everyday.append(parser.parse(written))
-            if concepts_of(self._everyday[-1]):
+            everyday_phrases.append(parser.parse(written))
+            if concepts_of(everyday_phrases[-1]):
                 raise PhraseSyntaxError(f"everyday phrase {written!r} names a concept: write its words")
+        self._everyday = PhraseIndex(everyday_phrases)
         parsed = {name: [parser.parse(word) for word in c.words] for name, c in concepts.items()}
         self._order = _dependency_order(parsed)
         # One-word entries are looked up together; only longer ones are matched one by one.
         self._single: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
-        self._longer: dict[str, list[Phrase]] = {}
+        self._longer: dict[str, PhraseIndex] = {}
         for name, entries in parsed.items():
             lemmas: set[str] = set()
             exacts: set[str] = set()
@@ -291,7 +327,7 @@ class PhraseFinder:
                     lemmas |= single[0]
                     exacts |= single[1]
             self._single[name] = (frozenset(lemmas), frozenset(exacts))
-            self._longer[name] = longer
+            self._longer[name] = PhraseIndex(longer)
         self._never_skip = never_skip
 
     def concept_spans(self, doc: Doc) -> _Text:
@@ -307,10 +343,11 @@ class PhraseFinder:
         )
         # Everyday phrases may overlap ("baby blues", "the baby blues hit me"): all are found
         # before any hides its words.
+        everyday = self._everyday
         hidden = {
             (start, end)
-            for phrase in self._everyday
-            for start, ends in find(phrase, text, exception=False).items()
+            for number in everyday.candidates(text)
+            for start, ends in find(everyday.phrases[number], text, exception=False).items()
             for end in ends
         }
         text.hidden = sorted(hidden)
@@ -320,8 +357,9 @@ class PhraseFinder:
             for i, (lemma, lower) in enumerate(zip(text.lemmas, text.lowers, strict=True)):
                 if (lemma in by_lemma or lower in by_spelling) and not text.hidden_at(i):
                     found[i].add(i + 1)
-            for phrase in self._longer[name]:
-                for start, ends in find(phrase, text, exception=False).items():
+            longer = self._longer[name]
+            for number in longer.candidates(text):
+                for start, ends in find(longer.phrases[number], text, exception=False).items():
                     found[start] |= ends
             text.concepts[name] = {
                 start: visible

@@ -7,6 +7,7 @@ so that words from different sentences are never read together.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import cast
 
@@ -199,7 +200,11 @@ class Reader:
         lemmatizer = cast(Lemmatizer, nlp.get_pipe("lemmatizer"))
         self._lemmas = lemmatizer.lookups.get_table("lemma_lookup")
         self._misspellings = misspellings
-        self._keywords = {word for word in keywords if len(word) >= 5 and word.isalpha()}
+        # By length, in alphabetical order: a word one slip from two keywords ("nanna": "nanny",
+        # "wanna") is always read the same way (a set's order changes with each start of Python).
+        self._keywords: dict[int, list[str]] = defaultdict(list)
+        for word in sorted({word for word in keywords if len(word) >= 5 and word.isalpha()}):
+            self._keywords[len(word)].append(word)
         self._leave_alone = set(keywords) | set(known_words) | set(real_words)
 
     def key(self, word: str) -> str:
@@ -248,9 +253,10 @@ class Reader:
             return word
         if self._lemmas.get(word, word) in self._leave_alone:
             return word
-        for keyword in self._keywords:
-            if one_slip_apart(word, keyword):
-                return keyword
+        for size in (len(word) - 1, len(word), len(word) + 1):
+            for keyword in self._keywords.get(size, ()):
+                if one_slip_apart(word, keyword):
+                    return keyword
         return word
 
 

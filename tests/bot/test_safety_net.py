@@ -283,3 +283,29 @@ def test_no_and_off_stay_words_in_a_word_list(tmp_path: Path) -> None:
 )
 def test_one_slip_apart(a: str, b: str, expected: bool) -> None:
     assert one_slip_apart(a, b) is expected
+
+
+def test_a_misspelling_is_read_the_same_way_in_every_run() -> None:
+    """A word one slip from two keywords was read by whichever came first in a set, whose order
+    changes each time Python starts: the same message could get a different reply after a restart.
+    Run under three hash seeds, the reading must not change."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from bot.safety.net import SafetyNet; from bot.settings import ROOT, SPACY_MODEL; "
+        "net = SafetyNet.from_paths(SPACY_MODEL, ROOT / 'data' / 'safety'); "
+        "print([t.lemma_ for t in net._reader.read(\"I'm nanna, minding the little one\")])"
+    )
+    readings = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip().splitlines()[-1]
+        for seed in ("1", "2", "3")
+    }
+    assert len(readings) == 1, readings
