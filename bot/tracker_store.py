@@ -29,13 +29,18 @@ import itertools
 import json
 import logging
 import os
+import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa  # type: ignore[import-untyped]
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import event  # type: ignore[import-untyped]
 from sqlalchemy.exc import OperationalError, SQLAlchemyError  # type: ignore[import-untyped]
@@ -49,6 +54,14 @@ SAVE_ATTEMPTS = 8
 RETRY_SECONDS = 0.25
 # Conversations kept in memory while the store cannot take them; beyond this the oldest go.
 MAX_UNSAVED = 2000
+# Conversations held in memory between turns (see `_Held`), and for how long after their last turn:
+# the session length (domain.yml), after which a conversation starts afresh anyway.
+MAX_HELD = 5000
+HELD_SECONDS = 60 * 60
+# A conversation longer than WINDOW_AT messages is given to Rasa as its last KEEP_TURNS messages,
+# with the slots and form as they stood before them (`window`).
+WINDOW_AT = 40
+KEEP_TURNS = 20
 logger = logging.getLogger(__name__)
 
 
@@ -77,12 +90,67 @@ def _sqlite_busy_timeout(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+@dataclass
+class _Held:
+    """A conversation kept between turns, exactly as the database would give it back.
+
+    `tracker` is what the next turn starts from; `saved` is how many of its events are in the
+    database; `rows` is how many rows the database had for the conversation after the last read or
+    write. The next turn uses it only if nothing has changed: the tracker was not left half-updated
+    by a turn that failed, and no other process has written to the conversation since."""
+
+    tracker: DialogueStateTracker
+    saved: int
+    rows: int
+    used: float
+
+
+def last_session(events: list[Event]) -> list[Event]:
+    """The events from the latest session start on: what the database gives back for a turn."""
+    for index in range(len(events) - 1, 0, -1):
+        if isinstance(events[index], SessionStarted):
+            return events[index:]
+    return events
+
+
+def window(tracker: DialogueStateTracker, slots: Any) -> DialogueStateTracker:
+    """The conversation as Rasa needs it for the next turn, however long it has run.
+
+    Rasa replays every event of the session for each prediction, so a turn's cost grows with the
+    conversation. Beyond WINDOW_AT messages, the tracker holds the last KEEP_TURNS messages (from
+    the listen before the first of them), preceded by the slots and form as they stood there. The
+    policies look back 4 steps (config.yml) and the longest rule a few turns, so every prediction
+    sees what it saw before; the database keeps the whole conversation."""
+    events = list(tracker.events)
+    session = last_session(events)
+    users = [index for index, item in enumerate(session) if isinstance(item, UserUttered)]
+    if len(users) <= WINDOW_AT:
+        if len(session) == len(events):
+            return tracker
+        return DialogueStateTracker.from_events(tracker.sender_id, session, slots=slots)
+    start = users[-KEEP_TURNS]
+    while start > 0 and not (
+        isinstance(session[start], ActionExecuted) and session[start].action_name == ACTION_LISTEN_NAME
+    ):
+        start -= 1
+    before = DialogueStateTracker.from_events(tracker.sender_id, session[:start], slots=slots)
+    carried: list[Event] = [
+        SlotSet(name, slot.value, timestamp=session[start].timestamp)
+        for name, slot in before.slots.items()
+        if slot.value != slot.initial_value
+    ]
+    if before.active_loop_name:
+        carried.append(ActiveLoop(before.active_loop_name, timestamp=session[start].timestamp))
+    return DialogueStateTracker.from_events(tracker.sender_id, [*carried, *session[start:]], slots=slots)
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """`SQLTrackerStore` whose saved events carry no identifiers."""
 
     SAVE_ATTEMPTS = SAVE_ATTEMPTS
     RETRY_SECONDS = RETRY_SECONDS
     MAX_UNSAVED = MAX_UNSAVED
+    MAX_HELD = MAX_HELD
 
     def __init__(
         self,
@@ -107,6 +175,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             with self.engine.connect() as connection:  # WAL is kept in the file once set
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
         self._unsaved: dict[str, DialogueStateTracker] = {}
+        # Conversations between turns, and those handed to Rasa for the turn under way (`_Held`).
+        self._held: OrderedDict[str, _Held] = OrderedDict()
+        self._in_turn: dict[str, _Held] = {}
         self._failing = False
         # Writes run here, so SQLite's busy waits never block Rasa's event loop.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-store")
@@ -121,11 +192,15 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         loop = asyncio.get_running_loop()
         attempts = 1 if self._failing else self.SAVE_ATTEMPTS
         error: Exception | None = None
+        handed = self._in_turn.pop(tracker.sender_id, None)
+        # The tracker this store gave Rasa for the turn: its events after `saved` are the new ones.
+        start = handed.saved if handed is not None and handed.tracker is tracker else None
         for attempt in range(attempts):
             if attempt:
                 await asyncio.sleep(self.RETRY_SECONDS)
             try:
-                await loop.run_in_executor(self._writer, self._write, tracker)
+                known = handed.rows if start is not None and handed is not None else None
+                rows, redacted = await loop.run_in_executor(self._writer, self._write, tracker, start, known)
             except OperationalError as busy:  # locked, read-only, disk full, file gone
                 error = busy
                 if attempt == 0 and attempts > 1:
@@ -135,6 +210,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 error = failure
                 break
             self._failing = False
+            if not redacted:
+                # What the database now holds, so the next turn need not read it back. A turn whose
+                # words were redacted is read back instead: memory keeps no more than the database.
+                self._hold(tracker, rows)
             if self._unsaved.pop(tracker.sender_id, None) is not None or self._unsaved:
                 await self._write_waiting(loop)
             return
@@ -148,11 +227,25 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             len(self._unsaved),
         )
 
-    def _write(self, tracker: DialogueStateTracker) -> None:
-        """Write the tracker's events that are not stored yet (on a worker thread)."""
+    def _write(
+        self, tracker: DialogueStateTracker, start: int | None = None, rows: int | None = None
+    ) -> tuple[int, bool]:
+        """Write the tracker's events that are not stored yet, those from `start` on when known (on
+        a worker thread; `rows`: how many the database held before, when known). Returns the
+        conversation's rows now stored, and whether any words written were redacted."""
+        redacted = False
+        written = 0
         with self.session_scope() as session:
-            for item in self._additional_events(session, tracker):
+            new = (
+                self._events_to_write(session, tracker)
+                if start is None
+                else itertools.islice(tracker.events, start, None)
+            )
+            for original in new:
+                item = _redacted(original)
                 data = item.as_dict()
+                redacted = redacted or item is not original
+                written += 1
                 session.add(
                     self.SQLEvent(
                         sender_id=tracker.sender_id,
@@ -164,6 +257,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                     )
                 )
             session.commit()
+            if rows is not None:
+                return rows + written, redacted
+            count = session.query(sa.func.count(self.SQLEvent.id)).filter_by(sender_id=tracker.sender_id)
+            return int(count.scalar()), redacted
 
     async def _write_waiting(self, loop: asyncio.AbstractEventLoop) -> None:
         """The store took a save again: write every conversation that was waiting in memory."""
@@ -204,14 +301,46 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         waiting = self._unsaved.get(sender_id)
         if waiting is not None:
             return waiting.copy()
+        held = self._in_turn.pop(sender_id, None) or self._held.pop(sender_id, None)
         for attempt in range(self.SAVE_ATTEMPTS):
             try:
-                return await super().retrieve(sender_id)
+                return self._hand_out(sender_id, held)
             except OperationalError:
                 if attempt == self.SAVE_ATTEMPTS - 1:
                     raise
                 await asyncio.sleep(self.RETRY_SECONDS)
         return None
+
+    def _hand_out(self, sender_id: str, held: _Held | None) -> DialogueStateTracker | None:
+        """The conversation for this turn: the one held since its last turn when the database has
+        not changed since (one count of its rows), otherwise read from the database."""
+        with self.session_scope() as session:
+            rows = session.query(sa.func.count(self.SQLEvent.id)).filter_by(sender_id=sender_id).scalar()
+            if held is not None and len(held.tracker.events) == held.saved and rows == held.rows:
+                tracker = held.tracker
+            else:
+                query = self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+                events = [json.loads(row.data) for row in query.all()]
+                if not (self.domain and events):
+                    return None
+                full = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+                tracker = window(full, self.domain.slots)
+        self._in_turn[sender_id] = _Held(tracker, len(tracker.events), int(rows), time.monotonic())
+        return tracker
+
+    def _hold(self, tracker: DialogueStateTracker, rows: int) -> None:
+        """Keep the conversation just written for its next turn (the most recent MAX_HELD, for
+        HELD_SECONDS after their last turn)."""
+        kept = window(tracker, self.domain.slots)
+        now = time.monotonic()
+        self._held[tracker.sender_id] = _Held(kept, len(kept.events), rows, now)
+        self._held.move_to_end(tracker.sender_id)
+        while self._held and (
+            len(self._held) > self.MAX_HELD or next(iter(self._held.values())).used < now - HELD_SECONDS
+        ):
+            self._held.popitem(last=False)
+        for sender_id in [s for s, h in self._in_turn.items() if h.used < now - HELD_SECONDS]:
+            del self._in_turn[sender_id]
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         waiting = self._unsaved.get(conversation_id)
@@ -219,18 +348,34 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             return waiting.copy()
         return await super().retrieve_full_tracker(conversation_id)
 
-    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+    def _events_to_write(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        """The tracker's events the database does not hold yet, for a tracker this store did not
+        give out for the turn (a new conversation, or one kept in memory while the store failed)."""
         stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
-        if stored > len(tracker.events):
-            # The conversation could not be read at the start of the turn, so Rasa began it afresh:
-            # Rasa's own store would write none of it. Its events are kept, as the new session they are.
-            logger.error(
-                "A conversation was saved shorter than the stored one (the store could not be read "
-                "at the start of the turn); its events are written as a new session."
-            )
-            stored = 0
-        for item in itertools.islice(tracker.events, stored, None):
-            data = item.as_dict()
-            # The bot's own replies hold only our content: kept as sent, so the record of advice
-            # given reads "NSPCC helpline on 0808 800 5000", not "[phone number]".
-            yield item if data.get("event") == "bot" else Event.from_parameters(redact_values(data))
+        if stored <= len(tracker.events):
+            return itertools.islice(tracker.events, stored, None)
+        # Shorter than the stored session: the conversation could not be read at the start of the
+        # turn, so Rasa began it afresh (Rasa's own store would write none of it). What is newer
+        # than the newest stored event is written, as the new session it is.
+        newest = (
+            session.query(sa.func.max(self.SQLEvent.timestamp))
+            .filter_by(sender_id=tracker.sender_id)
+            .scalar()
+        ) or 0.0
+        logger.error(
+            "A conversation was saved shorter than the stored one (the store could not be read at the "
+            "start of the turn); its new events are written as a new session."
+        )
+        return (item for item in tracker.events if (item.timestamp or 0.0) > newest)
+
+
+def _redacted(item: Event) -> Event:
+    """The event as it is written: the person's words redacted; the bot's own replies hold only our
+    content and are kept as sent, so the record of advice given reads "NSPCC helpline on 0808 800
+    5000", not "[phone number]". The same object when nothing changed."""
+    data = item.as_dict()
+    if data.get("event") == "bot" or data.get("event") == "action" and not data.get("action_text"):
+        # An action's record is its name, the policy and Rasa's model ids: nobody's words.
+        return item
+    cleaned = redact_values(data)
+    return item if cleaned == data else Event.from_parameters(cleaned)
