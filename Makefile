@@ -96,7 +96,7 @@ test-conversations: $(MODEL)
 	$(RASA) test core --model $(MODEL) --stories tests/conversations \
 		--fail-on-prediction-errors --out results/conversations
 
-# Figures, not pass/fail: training (with BENCH_ARGS=--train), start-up, per-turn latency, memory.
+# Figures, not pass/fail: this bot against a stock `rasa init` bot in the same run (BENCH_ARGS=--no-train skips training).
 bench: $(MODEL)
 	$(PYTHON) -m tools.benchmark $(BENCH_ARGS)
 
