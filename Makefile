@@ -28,7 +28,7 @@ DEMO_MONTH ?= 2026-11
 help:
 	@echo "make run    install, build, train if needed, start the bot (REST on :5005, actions on :5055)"
 	@echo "make test   install, build, validate data, train if needed, run every test suite"
-	@echo "make bench  print training/start-up/latency/memory figures; make nlu-eval  cross-validate NLU"
+	@echo "make bench  this bot against a stock rasa init bot (speed, memory); make nlu-eval  cross-validate NLU"
 	@echo "make insights  counts of what people asked and the routes given (make insights-demo: a made-up month)"
 	@echo "make purge  delete conversations older than RETENTION_DAYS (default 30); safe from cron"
 	@echo "make teams-package  build the Microsoft Teams app package (docs/channels.md)"
