@@ -269,6 +269,9 @@ class PhraseIndex:
         self._by_exact: dict[str, list[int]] = defaultdict(list)
         self._by_concept: dict[str, list[int]] = defaultdict(list)
         self._anywhere: list[int] = []
+        # For each phrase, the words it cannot match without (each a set of choices): one missing
+        # from the message rules the phrase out before it is tried.
+        self._needs = [_needs(phrase) for phrase in self.phrases]
         for number, phrase in enumerate(self.phrases):
             starter = phrase.starter
             if starter.anywhere:
@@ -291,7 +294,36 @@ class PhraseIndex:
         for concept, spans in text.concepts.items():
             if spans:
                 numbers.update(self._by_concept.get(concept, ()))
-        return sorted(numbers)
+        return sorted(
+            number for number in numbers if all(_present(need, text) for need in self._needs[number])
+        )
+
+
+Need = tuple[frozenset[str], frozenset[str], frozenset[str]]  # first tokens by base form, spelling; concepts
+
+
+def _needs(phrase: Phrase) -> list[Need]:
+    """The phrase's words outside any group: each must be in a message for the phrase to match."""
+    needs = []
+    for item in phrase.items:
+        if isinstance(item, Word):
+            needs.append(
+                (
+                    frozenset(a.words[0] for a in item.choices if a.kind == "lemma"),
+                    frozenset(a.words[0] for a in item.choices if a.kind == "exact"),
+                    frozenset(a.concept for a in item.choices if a.kind == "concept"),
+                )
+            )
+    return needs
+
+
+def _present(need: Need, text: _Text) -> bool:
+    lemmas, exacts, concepts = need
+    return (
+        not lemmas.isdisjoint(text.by_lemma)
+        or not exacts.isdisjoint(text.by_lower)
+        or any(text.concepts.get(concept) for concept in concepts)
+    )
 
 
 class PhraseFinder:
