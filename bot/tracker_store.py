@@ -42,7 +42,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy import event  # type: ignore[import-untyped]
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError, SQLAlchemyError  # type: ignore[import-untyped]
 
 from bot.privacy import redact, redact_values

@@ -318,23 +318,16 @@ def main() -> int:
                     (stock_bot.send, STOCK_CONVERSATION),
                 ):
                     one_user(send, conversation[:5])
-                for name, step in (
-                    ("one user", one_user),
-                    ("throughput", throughput),
-                    ("long", long_conversation),
-                ):
-                    print(f"measuring: {name} ...", flush=True)
-                    for figures, send, conversation in (
-                        (ours, our_send, OUR_CONVERSATION),
-                        (stock, stock_bot.send, STOCK_CONVERSATION),
-                    ):
-                        result = step(send, conversation)
-                        if name == "one user":
-                            figures.turns_ms = result
-                        elif name == "throughput":
-                            figures.throughput = result
-                        else:
-                            figures.long_ms = result
+                bots = ((ours, our_send, OUR_CONVERSATION), (stock, stock_bot.send, STOCK_CONVERSATION))
+                print("measuring: one user ...", flush=True)
+                for figures, send, conversation in bots:
+                    figures.turns_ms = one_user(send, conversation)
+                print("measuring: throughput ...", flush=True)
+                for figures, send, conversation in bots:
+                    figures.throughput = throughput(send, conversation)
+                print("measuring: long conversation ...", flush=True)
+                for figures, send, conversation in bots:
+                    figures.long_ms = long_conversation(send, conversation)
                 for process, pid in our_bot.pids().items():
                     ours.peak_mb[process] = peak_mb(pid)
                 stock.peak_mb["rasa"] = peak_mb(stock_bot.pids()["rasa"])

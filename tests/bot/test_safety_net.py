@@ -296,7 +296,7 @@ def test_a_misspelling_is_read_the_same_way_in_every_run() -> None:
     code = (
         "from bot.safety.net import SafetyNet; from bot.settings import ROOT, SPACY_MODEL; "
         "net = SafetyNet.from_paths(SPACY_MODEL, ROOT / 'data' / 'safety'); "
-        "print([t.lemma_ for t in net._reader.read(\"I'm nanna, minding the little one\")])"
+        'print([t.lemma_ for t in net._reader.read("I\'m nanna, minding the little one")])'
     )
     readings = {
         subprocess.run(
@@ -305,7 +305,9 @@ def test_a_misspelling_is_read_the_same_way_in_every_run() -> None:
             capture_output=True,
             text=True,
             check=True,
-        ).stdout.strip().splitlines()[-1]
+        )
+        .stdout.strip()
+        .splitlines()[-1]
         for seed in ("1", "2", "3")
     }
     assert len(readings) == 1, readings
