@@ -58,6 +58,14 @@ def explain(net: SafetyNet, text: str) -> str:
     else:
         lines.append("fired: nothing")
     assessment = net.assess(text)
+    for rule in evaluation.settled:
+        lines.append(
+            f"settled: {rule.tier} / {rule.name}: the message ends saying it is over (over_now, over_since)"
+        )
+    if evaluation.over and not evaluation.settled:
+        lines.append(
+            "over: the message ends saying it is over (over_now), so a classifier's guess alone asks nothing"
+        )
     decision = assessment.finding or assessment.if_unsure
     lines.append("decision: " + (f"{decision.tier} ({decision.concern})" if decision else "no safety reply"))
     return "\n".join(lines)

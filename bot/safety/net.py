@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from bot.safety.phrases import (
     PhraseFinder,
     PhraseIndex,
     PhraseParser,
+    _Text,
     concepts_of,
     find,
     has_negation,
@@ -40,6 +41,26 @@ NEGATION_REACH = 3
 # The concept whose words name people other than the writer; a `*` in an exception never skips
 # one, so "scared I might hurt her" is excused but "scared because I think he hurt her" is not.
 OTHER_PEOPLE = "SOMEONE"
+# Said last, "it is over now" (not_a_report.yml) settles some replies for what came before it:
+# - `checked_fine` (a doctor, nurse or pharmacist checked and said it's fine): urgent-health advice
+#   and the safety question, but never for a bruise, mark or mouth injury on a baby who isn't
+#   moving about (the reviews warn about exactly "the GP said it's fine");
+# - `over_now` (the parent says it has fully passed: "all better now"): the advice for a fever or
+#   an illness, and the safety question; never a head injury or a fever under 3 months, which
+#   need a doctor whatever the baby seems like now (FACTS section 2);
+# - `over_since` with `long_ago` ("fine ever since", "last year"): also an illness that was an
+#   emergency then.
+# Nothing is settled when someone may have hurt the baby.
+SETTLED_BY_CHECK = frozenset(
+    {"fever_under_3_months", "fever", "unwell", "breathing", "head_injury", "unclear"}
+)
+SETTLED_BY_OVER = frozenset({"fever", "unwell", "breathing", "unclear"})
+SETTLED_SINCE = frozenset({("emergency", "unwell")})
+NEVER_SETTLED_WITH = frozenset({"HARMED", "ROUGH", "COVER_FACE", "HEAD_WHIPPED"})
+UNSETTLED_TOGETHER = ("INJURY", "NOT_MOVING_ABOUT")
+SETTLED_TIERS = frozenset({"urgent_health", "safety_check"})
+# Words after "it's over" that open the worry again: "GP said fine, but now she's floppy".
+REOPENERS = frozenset({"but", "though", "although", "however", "again", "worse", "except"})
 
 
 @dataclass(frozen=True)
@@ -61,6 +82,9 @@ class Assessment:
     if_unsure: Finding | None
     # The concepts found in the message (not cancelled by "not"), e.g. PROFESSIONAL.
     concepts: frozenset[str]
+    # The message ends saying the worry is over ("she's back to her usual self"): a classifier's
+    # guess of danger alone does not ask the safety question.
+    over: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,6 +98,9 @@ class Evaluation:
     excluded: dict[str, list[tuple[int, int]]]
     fired: list[Rule]
     concepts: frozenset[str]
+    # Rules that matched but were settled by "it's over now" said after them.
+    settled: tuple[Rule, ...] = ()
+    over: bool = False
 
 
 class SafetyNet:
@@ -117,6 +144,10 @@ class SafetyNet:
             for phrases in self._exceptions.values()
             for phrase in phrases
         }
+        self._checked_fine = [parser.parse(phrase) for phrase in book.checked_fine]
+        self._over_now = [parser.parse(phrase) for phrase in book.over_now]
+        self._over_since = [parser.parse(phrase) for phrase in book.over_since]
+        self._long_ago = [parser.parse(phrase) for phrase in book.long_ago]
         self._exceptions["*"] = [parser.parse(phrase) for phrase in book.not_a_report]
         self._exceptions["**"] = [parser.parse(phrase) for phrase in book.no_case]
         # Looked up by their first words: a message is matched only against what could start in it.
@@ -144,7 +175,7 @@ class SafetyNet:
         evaluation = self.evaluate(text)
         always = [rule for rule in evaluation.fired if not rule.when_unsure]
         unsure = [rule for rule in evaluation.fired if rule.when_unsure]
-        return Assessment(_most_urgent(always), _most_urgent(unsure), evaluation.concepts)
+        return Assessment(_most_urgent(always), _most_urgent(unsure), evaluation.concepts, evaluation.over)
 
     def evaluate(self, text: str) -> Evaluation:
         """Everything the net found in a message, for deciding and for explaining a decision."""
@@ -182,6 +213,7 @@ class SafetyNet:
             for rule in self.book.rules
             if self._matches(rule, doc, spans, excluded[rule.name] + everywhere)
         ]
+        fired, settled, over = self._settle(doc, found, spans, excluded, fired)
         concepts = frozenset(
             name
             for name, concept in self.book.concepts.items()
@@ -192,7 +224,48 @@ class SafetyNet:
                 for end in ends
             )
         )
-        return Evaluation(doc, dict(spans), dict(negated), dict(excluded), fired, concepts)
+        return Evaluation(
+            doc, dict(spans), dict(negated), dict(excluded), fired, concepts, tuple(settled), over
+        )
+
+    def _settle(
+        self,
+        doc: Doc,
+        found: _Text,
+        spans: dict[str, list[tuple[int, int]]],
+        excluded: dict[str, list[tuple[int, int]]],
+        fired: list[Rule],
+    ) -> tuple[list[Rule], list[Rule], bool]:
+        """The rules left when the message ends saying the worry is over, those it settled, and
+        whether it says so at all."""
+        checked = _last_unopened(doc, found, self._checked_fine)
+        over = _last_unopened(doc, found, self._over_now)
+        since = _last_unopened(doc, found, self._over_since)
+        if since is not None and not _found_any(found, self._long_ago):
+            since = None
+        said = [at for at in (checked, over, since) if at is not None]
+        if not said:
+            return fired, [], False
+        if any(found.concepts.get(name) for name in NEVER_SETTLED_WITH) or all(
+            found.concepts.get(name) for name in UNSETTLED_TOGETHER
+        ):
+            return fired, [], False
+        kept: list[Rule] = []
+        settled: list[Rule] = []
+        for rule in fired:
+            marks = []
+            if rule.tier in SETTLED_TIERS and rule.concern in SETTLED_BY_CHECK and checked is not None:
+                marks.append(checked)
+            if rule.tier in SETTLED_TIERS and rule.concern in SETTLED_BY_OVER:
+                marks += [at for at in (over, since) if at is not None]
+            if (rule.tier, rule.concern) in SETTLED_SINCE and since is not None:
+                marks.append(since)
+            if not marks:
+                kept.append(rule)
+                continue
+            ends = self._match_ends(rule, doc, spans, excluded[rule.name] + excluded["*"])
+            (settled if max(ends, default=len(doc)) <= max(marks) else kept).append(rule)
+        return kept, settled, True
 
     def _matches(
         self,
@@ -201,6 +274,25 @@ class SafetyNet:
         spans: dict[str, list[tuple[int, int]]],
         excluded: list[tuple[int, int]],
     ) -> bool:
+        return next(self._matching(rule, doc, spans, excluded), None) is not None
+
+    def _match_ends(
+        self,
+        rule: Rule,
+        doc: Doc,
+        spans: dict[str, list[tuple[int, int]]],
+        excluded: list[tuple[int, int]],
+    ) -> list[int]:
+        return [end for _, end in self._matching(rule, doc, spans, excluded)]
+
+    def _matching(
+        self,
+        rule: Rule,
+        doc: Doc,
+        spans: dict[str, list[tuple[int, int]]],
+        excluded: list[tuple[int, int]],
+    ) -> Iterator[tuple[int, int]]:
+        """Where the rule matches: the first and last word of each match."""
         for alternative in rule.match:
             candidates = [
                 [span for span in spans.get(part, []) if not _inside(span, excluded)]
@@ -220,8 +312,23 @@ class SafetyNet:
                     continue  # one span cannot stand for two parts
                 if any(_same_sentence(doc, start, end, spoiler) for spoiler in spoilers):
                     continue
-                return True
-        return False
+                yield start, end
+
+
+def _last_unopened(doc: Doc, found: _Text, phrases: list[Phrase]) -> int | None:
+    """Where the last of these phrases starts, if no word after it opens the worry again."""
+    last: tuple[int, int] | None = None
+    for phrase in phrases:
+        for start, ends in find(phrase, found, exception=False).items():
+            if last is None or start > last[0]:
+                last = (start, max(ends))
+    if last is None or any(doc[i].lemma_ in REOPENERS for i in range(last[1], len(doc))):
+        return None
+    return last[0]
+
+
+def _found_any(found: _Text, phrases: list[Phrase]) -> bool:
+    return any(find(phrase, found, exception=False) for phrase in phrases)
 
 
 def _negated(doc: Doc, start: int) -> bool:

@@ -116,6 +116,14 @@ class Rulebook:
     # The writer says there is no child, case or incident ("no child involved, just the policy"):
     # nothing in the message counts.
     no_case: tuple[str, ...] = ()
+    # The worry is over, said last: a doctor or nurse checked ("GP checked him and said fine"), or
+    # it has fully passed ("back to her usual self"). What each settles: bot/safety/net.py.
+    checked_fine: tuple[str, ...] = ()
+    over_now: tuple[str, ...] = ()
+    # Well for a long time since ("fine ever since", with "last year"): with `long_ago` in the
+    # message, an illness that was an emergency then is not one now.
+    over_since: tuple[str, ...] = ()
+    long_ago: tuple[str, ...] = ()
 
     def rule(self, name: str) -> Rule:
         return next(rule for rule in self.rules if rule.name == name)
@@ -137,8 +145,14 @@ def load_rulebook(folder: Path) -> Rulebook:
     not_a_report: tuple[str, ...] = ()
     everyday: tuple[str, ...] = ()
     no_case: tuple[str, ...] = ()
+    over: dict[str, tuple[str, ...]] = {}
     if (folder / NOT_A_REPORT_FILE).exists():
-        content = _read(folder / NOT_A_REPORT_FILE, {"talking_about", "everyday", "no_case"})
+        content = _read(
+            folder / NOT_A_REPORT_FILE,
+            {"talking_about", "everyday", "no_case", "checked_fine", "over_now", "over_since", "long_ago"},
+        )
+        for key in ("checked_fine", "over_now", "over_since", "long_ago"):
+            over[key] = _strings(content.get(key) or [], f"{NOT_A_REPORT_FILE}: {key}")
         not_a_report = _strings(content.get("talking_about") or [], f"{NOT_A_REPORT_FILE}: talking_about")
         everyday = _strings(content.get("everyday") or [], f"{NOT_A_REPORT_FILE}: everyday")
         no_case = _strings(content.get("no_case") or [], f"{NOT_A_REPORT_FILE}: no_case")
@@ -154,7 +168,7 @@ def load_rulebook(folder: Path) -> Rulebook:
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise RulebookError(f"rule names used twice: {', '.join(repeated)}")
-    book = Rulebook(concepts, tuple(rules), misspellings, real_words, not_a_report, everyday, no_case)
+    book = Rulebook(concepts, tuple(rules), misspellings, real_words, not_a_report, everyday, no_case, **over)
     _check_references(book)
     return book
 
@@ -269,7 +283,16 @@ def _check_references(book: Rulebook) -> None:
     for rule in book.rules:
         check([p for alt in rule.match for p in alt.phrases], f"{rule.source}: rule {rule.name!r}")
         check(rule.unless, f"{rule.source}: rule {rule.name!r}")
-    check(book.not_a_report + book.everyday + book.no_case, NOT_A_REPORT_FILE)
+    check(
+        book.not_a_report
+        + book.everyday
+        + book.no_case
+        + book.checked_fine
+        + book.over_now
+        + book.over_since
+        + book.long_ago,
+        NOT_A_REPORT_FILE,
+    )
 
     def visit(name: str, path: tuple[str, ...]) -> None:
         if name in path:

@@ -142,6 +142,42 @@ def test_danger_words_alone_only_lead_to_a_question_when_not_understood(net: Saf
     assert decision(net, "noticed a lump", unsure=True) == ("safety_check", "unclear")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my 9 month old had a temp of 38.4 with a cold, the GP saw him today and said it's viral",
+        "she was poorly with a fever on Monday but she's back to her usual self now",
+        "his rash from the new washing powder is clearing up nicely",
+        "he had a febrile convulsion last year, the hospital checked him and he's been fine ever since",
+    ],
+)
+def test_a_worry_said_to_be_over_gets_no_safety_reply(net: SafetyNet, text: str) -> None:
+    assert decision(net, text, unsure=True) is None
+    assert net.assess(text).over
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        # Said before the worry, "it was fine" settles nothing.
+        ("GP said she was fine last week but now she's 38.5 and 6 weeks old", "urgent_health"),
+        ("the GP saw her this morning and said it's viral but now she's floppy", "emergency"),
+        # "Seems fine now" after a fall is when the head-injury advice is needed.
+        ("my 5 month old rolled off the bed and hit her head, she seems fine now", "urgent_health"),
+        # A fever under 3 months needs a doctor, whatever the parent sees now.
+        ("my 7 week old had 38.3 this morning, it's gone now", "urgent_health"),
+        # A fit "fine since" is an emergency unless it was long ago.
+        ("he had a fit 10 minutes ago and has been fine since", "emergency"),
+        # Never settled: a bruise on a baby who isn't moving about, or someone hurting the baby.
+        ("3 week old with a bruise on his arm, GP saw it and said it's fine", "safety_check"),
+        ("my partner shook her last week, the GP checked her and said she's fine", "emergency"),
+    ],
+)
+def test_what_it_is_over_never_settles(net: SafetyNet, text: str, tier: str) -> None:
+    found = decision(net, text, unsure=True)
+    assert found is not None and found[0] == tier
+
+
 def test_misspellings_and_text_speak_are_read(net: SafetyNet) -> None:
     assert decision(net, "bby not breathng")[0] == "emergency"
     assert decision(net, "shes havin a siezure")[0] == "emergency"
