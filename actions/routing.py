@@ -77,6 +77,30 @@ def asks_for_another_service(text: str) -> bool:
     return bool(_ASKS_FOR_A_SERVICE.search(" ".join(text.lower().replace("\u2019", "'").split())))
 
 
+# "where's the online form", "link to the portal", "request for support form dudley": the form,
+# and not a number, is what they asked for, so the form comes first.
+_FORM = re.compile(
+    r"\b(?:forms?|portal|online referral|refer online|online|link|website|web page|webpage"
+    r"|request for (?:help and )?support)\b"
+)
+_PHONE = re.compile(
+    r"\b(?:numbers?|phone|phoning|ring|call|calling|telephone|tel|line|hours|open|ooh|out of hours)\b"
+)
+
+
+# The national lines the assistant holds (data/areas/national.yml).
+_NATIONAL_LINE = re.compile(r"\b(?:nspcc|samaritans?|111|childline)\b")
+
+
+def asks_for_a_national_line(text: str) -> bool:
+    return bool(_NATIONAL_LINE.search(text.lower()))
+
+
+def asks_only_for_the_form(text: str) -> bool:
+    lowered = " ".join(text.lower().replace("\u2019", "'").split())
+    return bool(_FORM.search(lowered)) and not _PHONE.search(lowered)
+
+
 class ActionGiveContacts(SafeAction):
     """The number and the form at once, without the triage."""
 
@@ -89,11 +113,26 @@ class ActionGiveContacts(SafeAction):
         if asks_for_another_service(tracker.latest_message.get("text") or ""):
             dispatcher.utter_message(response="utter_other_service")
             return []
-        if tracker.get_slot("role") == "parent":
-            # "what number do I ring?" from a parent: people to call, not the referral lines.
+        if tracker.get_slot("role") == "parent" or asks_for_a_national_line(
+            tracker.latest_message.get("text") or ""
+        ):
+            # "what number do I ring?" from a parent, or "number for 111?": people to call (with
+            # the national lines the assistant holds), not the referral lines.
             dispatcher.utter_message(response="utter_who_to_call_parent")
             return []
+        if asks_only_for_the_form(tracker.latest_message.get("text") or ""):
+            return say_form(dispatcher, tracker)
         return say_contacts(dispatcher, tracker)
+
+
+def say_form(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """The user's area's online form; the national route for a place not held."""
+    area, place, events = where(tracker)
+    if area is None:
+        dispatcher.utter_message(response="utter_area_not_held", **not_held_values(str(place)))
+        return events
+    dispatcher.utter_message(response="utter_route_form", **area_values(area))
+    return events
 
 
 def say_contacts(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:

@@ -51,6 +51,7 @@ _AS_A_PARENT = re.compile(
     r"|\babout my own (?:baby|son|daughter|child|little one|lo|boy|girl)\b"
     r"|\bmy own (?:baby|son|daughter|child|little one|\d+\s*(?:week|wk|month)s?\s*old)\b"
 )
+_OWN_PARENTS = re.compile(r"\b(?:my|our|me|mi)\s+(?:parents|mum|mam|mom|dad|mother|father)\b")
 # "my 3 week old", "my 2mo", "my 10 month old": a baby's age with "my" is a parent's or carer's.
 _MY_BABY_AGE = r"(?:my|our)\s+\d+\s*(?:-\s*)?(?:day|days|week|weeks|wk|wks|w|month|months|mo|mth|mths|m)\b"
 # "I'm 20 weeks", "im 34 wks pregnant": the writer is expecting a baby.
@@ -85,6 +86,8 @@ class RoleCues:
         lowered = " ".join(text.lower().replace("\u2019", "'").split())
         # "just a mum, not a professional": a job said not to be theirs is no cue.
         lowered = _DENIED.sub(" ", lowered)
+        # "my parents say..." is the writer's own mum and dad, not a baby's parents seen from outside.
+        lowered = _OWN_PARENTS.sub("my folks", lowered)
         if _AS_A_PARENT.search(lowered):
             return PARENT
         if self._professional.search(lowered):

@@ -100,6 +100,52 @@ async def test_contacts_at_once(clock, area: str) -> None:
     assert "(closed now)" in text and "999" in text
 
 
+@pytest.mark.parametrize(
+    "text, area",
+    [
+        ("link to the devon request for support form please", "devon"),
+        ("where's the dudley portal for referrals", "dudley"),
+        ("Where is the East Sussex online referral form", "east_sussex"),
+    ],
+)
+async def test_asked_for_the_form_the_form_comes_first(clock, text: str, area: str) -> None:
+    clock(OPEN)
+    said, messages, _ = await run(ActionGiveContacts(), tracker(text=text, intent="ask_contacts"))
+    assert responses(messages)[0] == "utter_route_form"
+    assert AREAS[area][2] in said
+    # Asked for the number too, they get every contact at once.
+    said, messages, _ = await run(
+        ActionGiveContacts(), tracker(text=text + " or the phone number", intent="ask_contacts")
+    )
+    assert responses(messages)[0] == "utter_contacts_open"
+
+
+async def test_asked_for_the_form_in_a_place_not_held_gives_no_other_area_form(clock) -> None:
+    clock(OPEN)
+    said, messages, _ = await run(
+        ActionGiveContacts(),
+        tracker(text="where's the online referral form for Oldbury", intent="ask_contacts"),
+    )
+    assert responses(messages) == ["utter_area_not_held"]
+    assert not any(form in said for _, _, form in AREAS.values())
+
+
+async def test_asked_for_a_national_line_gets_the_people_to_call_not_the_area_lines(clock) -> None:
+    clock(OPEN)
+    said, messages, _ = await run(
+        ActionGiveContacts(), tracker(text="number for 111?", intent="ask_contacts")
+    )
+    assert responses(messages) == ["utter_who_to_call_parent"]
+    assert "111" in said and AREAS["devon"][0] not in said
+
+
+async def test_asking_for_an_areas_own_line_by_its_name_gives_that_area(clock) -> None:
+    # "SPoA" is East Sussex's Single Point of Advice, whatever area was in use before.
+    clock(OPEN)
+    said, _, _ = await run(ActionGiveContacts(), tracker(text="SPoA hours", slots={"area": "devon"}))
+    assert AREAS["east_sussex"][0] in said and AREAS["devon"][0] not in said
+
+
 async def test_naming_an_area_remembers_it() -> None:
     text, _, events = await run(ActionSetArea(), tracker(text="i'm a health visitor in Dudley"))
     assert "Dudley" in text and "0300 555 0050" in text
@@ -315,7 +361,7 @@ async def test_a_place_named_earlier_in_the_conversation_is_used(clock) -> None:
         ("can you give me the phone number of the GP surgery", True),
         ("children's centre worker here, what's the front door number", False),
         ("what number do I call", False),
-        ("SPoA hours", False),
+        ("front door hours", False),
     ],
 )
 async def test_a_service_not_held_is_said_to_be_not_held_not_given_the_front_door(

@@ -28,6 +28,8 @@ CUES = RoleCues.from_file()
         "dentist here, saw a torn frenulum",
         "bruise on a 4 month old, what's the procedure",
         "parents are lovely but should i refer",
+        "2mo with a mark on the cheek, parents reckon the cat did it",
+        "split lip on a 6 week old, seen on visit today",
     ],
 )
 def test_a_professional_is_recognised(text: str) -> None:
@@ -49,6 +51,7 @@ def test_a_professional_is_recognised(text: str) -> None:
         "stay at home dad and she cries all afternoon",
         "I'm 30 weeks, what support is there in Devon",
         "babysitting my nieces baby",
+        "I'm the mum and the dad works nights",
     ],
 )
 def test_a_parent_or_carer_is_recognised(text: str) -> None:
@@ -64,6 +67,8 @@ def test_a_parent_or_carer_is_recognised(text: str) -> None:
         "hi",
         "HV said, try a warm bath",  # a job opening the message, then what it said: not the writer's
         "midwife says, she's fine",
+        "my parents say i should let her cry it out",  # the writer's own mum and dad
+        "my mum says he's just hungry",
     ],
 )
 def test_no_cue_leaves_the_role_as_it_was(text: str) -> None:

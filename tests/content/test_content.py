@@ -68,3 +68,22 @@ def test_no_number_is_typed_into_the_action_code() -> None:
     # numbers, may be written in code.
     for path in Path(ROOT / "actions").glob("*.py"):
         assert numbers_in(path.read_text()) <= {"999", "111"}, path.name
+
+
+def test_a_professionals_injury_reply_opens_with_the_guidance_action_it_stands_for() -> None:
+    """The static reply a professional gets for an injury (it works with the action server down)
+    opens with the same words as the guidance answer behind its button, so the two never differ."""
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
+    variations = domain["responses"]["utter_urgent_health_professional"]
+    topic_of = {"oral_injury": "torn_frenulum", "injury": "injury_non_mobile"}
+    concerns = [(variation.get("condition") or [{}])[0].get("value") for variation in variations]
+    assert set(topic_of) <= set(concerns)
+    for variation, concern in zip(variations, concerns, strict=True):
+        if concern not in topic_of:
+            assert "999" in variation["text"]  # illness: the NHS advice, 999 signs included
+            continue
+        topic = topic_of[concern]
+        short = " ".join(yaml.safe_load((GUIDANCE_DIR / f"{topic}.yml").read_text())["short"].split())
+        first = variation["text"].split("\n\n")[0]
+        assert first.startswith(short) and first.endswith("call 999."), topic
+        assert any(b["payload"] == f"/guidance_{topic}" for b in variation["buttons"]), topic
