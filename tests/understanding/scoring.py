@@ -192,6 +192,11 @@ class Reader:
         opening = first_bubble(bubble)
         if opening in self.guidance:
             return self.guidance[opening]
+        # A professional's injury reply opens with the guidance's own action, then "call 999"
+        # (utter_urgent_health_professional): it is that guidance's answer, first bubble and all.
+        for short, kind in self.guidance.items():
+            if opening.startswith(short) and opening != short:
+                return kind
         name = self.response(bubble)
         if name is None:
             return "other:unknown"
@@ -218,13 +223,45 @@ def acceptable(expect: list[str], reading: Reading) -> bool:
     return reading.kind in accepted
 
 
-def wrong_area(area: str, reading: Reading) -> bool:
-    """Numbers of a partnership the person is not in (Devon is the default when none is named)."""
-    if area == "not_held":
-        return bool(reading.areas_given)
-    if area == "none":
-        return bool(reading.areas_given - {"devon"})
-    return bool(reading.areas_given - {area})
+def _area_names() -> dict[str, list[str]]:
+    """Each partnership's names as people write them: its name, its towns, its line's short name."""
+    names: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "data" / "areas").glob("*.yml")):
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if content.get("kind") in ("national", "elsewhere"):
+            continue
+        words = [content["name"], *content.get("also_called", [])]
+        words += re.findall(r"\(([A-Za-z]+)\)", content["daytime"]["name"])  # "(SPoA)"
+        names[content["id"]] = [w.lower() for w in words]
+    return names
+
+
+AREA_NAMES = _area_names()
+
+
+def areas_named(text: str) -> set[str]:
+    lowered = " ".join(re.findall(r"[a-z']+", text.lower()))
+    return {
+        area
+        for area, words in AREA_NAMES.items()
+        if any(re.search(rf"\b{re.escape(w)}\b", lowered) for w in words)
+    }
+
+
+def area_in_force(label: str, texts: list[str]) -> set[str]:
+    """The areas whose numbers are right after these messages: the labelled one, or the partnership
+    the person named last ("now switch to East Sussex", "SPoA number"). A place not held stays so."""
+    if label == "not_held":
+        return set()
+    for text in reversed(texts):
+        named = areas_named(text)
+        if named:
+            return named
+    return {"devon" if label == "none" else label}
+
+
+def _gives_other(label: str, texts: list[str], reading: Reading) -> bool:
+    return bool(reading.areas_given - area_in_force(label, texts))
 
 
 @dataclass
@@ -288,9 +325,15 @@ class Result:
         return [text for text, group, r in items if group == "parent" and r.professional_text]
 
     def wrong_area_numbers(self) -> list[str]:
-        items = [(m["text"], m["area"], r) for m, r in self.messages]
-        items += [(t["user"], c["area"], r) for c, t, r in self.turns()]
-        return [text for text, area, r in items if wrong_area(area, r)]
+        """Replies giving numbers of a partnership other than the one the person is in: the one
+        labelled, or the one they named last in the conversation (they may switch)."""
+        wrong = [m["text"] for m, r in self.messages if _gives_other(m["area"], [m["text"]], r)]
+        for c, readings in self.conversations:
+            said = [t["user"] for t in c["turns"]]
+            for i, r in enumerate(readings):
+                if _gives_other(c["area"], said[: i + 1], r):
+                    wrong.append(said[i])
+        return wrong
 
     def summary(self) -> str:
         good, n = self.message_score()

@@ -51,3 +51,29 @@ def test_no_round_falls_below_its_floor(measured: tuple[str, Result]) -> None:
     if len(outcome.wrong_area_numbers()) > floor["wrong_area_numbers"]:
         worse.append(f"another area's numbers {len(outcome.wrong_area_numbers())}")
     assert worse == [], "\n".join(worse) + "\n" + outcome.report()
+
+
+def test_a_professionals_injury_reply_reads_as_the_guidance_it_opens_with() -> None:
+    import yaml
+
+    from bot.settings import ROOT
+
+    reader = scoring.Reader()
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    kinds = {}
+    for variation in domain["responses"]["utter_urgent_health_professional"]:
+        concern = (variation.get("condition") or [{}])[0].get("value")
+        kinds[concern] = reader.kind(variation["text"])
+    assert kinds["injury"] == "guidance:injury_non_mobile"
+    assert kinds["oral_injury"] == "guidance:torn_frenulum"
+    assert kinds["fever"] == "urgent_health"  # an illness is the safety reply itself
+
+
+def test_the_area_in_force_is_the_one_named_last() -> None:
+    # A professional who switches area, or names a town or the area's own line, is in that area.
+    assert scoring.area_in_force("devon", ["devon county", "now switch to East Sussex"]) == {"east_sussex"}
+    assert scoring.area_in_force("none", ["SPoA number"]) == {"east_sussex"}
+    assert scoring.area_in_force("none", ["what's the number"]) == {"devon"}
+    # A place not held never makes any partnership's numbers right.
+    employed_elsewhere = "I'm employed by Dudley but the family live in Walsall"
+    assert scoring.area_in_force("not_held", [employed_elsewhere]) == set()
