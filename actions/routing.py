@@ -84,7 +84,8 @@ _FORM = re.compile(
     r"|request for (?:help and )?support)\b"
 )
 _PHONE = re.compile(
-    r"\b(?:numbers?|phone|phoning|ring|call|calling|telephone|tel|line|hours|open|ooh|out of hours)\b"
+    r"\b(?:numbers?|phone|phoning|ring|call|calling|telephone|tel|line|hours|open|ooh|out of hours"
+    r"|speak|talk|someone|urgent|urgently|now|immediate|immediately|danger)\b"
 )
 
 
@@ -92,8 +93,16 @@ _PHONE = re.compile(
 _NATIONAL_LINE = re.compile(r"\b(?:nspcc|samaritans?|111|childline)\b")
 
 
+# A professional who names a national line while asking for the area's ("NSPCC advised me to refer,
+# what's your number") still wants the area's lines.
+_AREA_ROUTE = re.compile(
+    r"\b(?:refer|referral|referring|front door|mash|spoa|local authority|social care|your number)\b"
+)
+
+
 def asks_for_a_national_line(text: str) -> bool:
-    return bool(_NATIONAL_LINE.search(text.lower()))
+    lowered = text.lower()
+    return bool(_NATIONAL_LINE.search(lowered)) and not _AREA_ROUTE.search(lowered)
 
 
 def asks_only_for_the_form(text: str) -> bool:
@@ -113,9 +122,9 @@ class ActionGiveContacts(SafeAction):
         if asks_for_another_service(tracker.latest_message.get("text") or ""):
             dispatcher.utter_message(response="utter_other_service")
             return []
-        if tracker.get_slot("role") == "parent" or asks_for_a_national_line(
-            tracker.latest_message.get("text") or ""
-        ):
+        text = tracker.latest_message.get("text") or ""
+        role = tracker.get_slot("role")
+        if role == "parent" or (role != "professional" and asks_for_a_national_line(text)):
             # "what number do I ring?" from a parent, or "number for 111?": people to call (with
             # the national lines the assistant holds), not the referral lines.
             dispatcher.utter_message(response="utter_who_to_call_parent")

@@ -51,7 +51,10 @@ _AS_A_PARENT = re.compile(
     r"|\babout my own (?:baby|son|daughter|child|little one|lo|boy|girl)\b"
     r"|\bmy own (?:baby|son|daughter|child|little one|\d+\s*(?:week|wk|month)s?\s*old)\b"
 )
-_OWN_PARENTS = re.compile(r"\b(?:my|our|me|mi)\s+(?:parents|mum|mam|mom|dad|mother|father)\b")
+_OWN_PARENTS = re.compile(
+    r"\b(?:(?:my|our|me|mi)(?:\s+(?:husband|wife|partner|boyfriend|girlfriend|ex|fiance|fiancee)'?s)?"
+    r"|(?:husband|wife|partner|boyfriend|girlfriend)'?s|in-?laws?)\s+(?:parents|mum|mam|mom|dad|mother|father)\b"
+)
 # "my 3 week old", "my 2mo", "my 10 month old": a baby's age with "my" is a parent's or carer's.
 _MY_BABY_AGE = r"(?:my|our)\s+\d+\s*(?:-\s*)?(?:day|days|week|weeks|wk|wks|w|month|months|mo|mth|mths|m)\b"
 # "I'm 20 weeks", "im 34 wks pregnant": the writer is expecting a baby.
@@ -61,7 +64,9 @@ _PREGNANT_WEEKS = r"(?:i'?m|i am)\s+\d+\s*(?:weeks|wks|wk|w)\b(?!\s+(?:into|in)\
 class RoleCues:
     """The cues of data/roles.yml, compiled."""
 
-    def __init__(self, jobs: list[str], work: list[str], parent: list[str]) -> None:
+    def __init__(
+        self, jobs: list[str], work: list[str], parent: list[str], hints: list[str] | None = None
+    ) -> None:
         job = _alternatives(jobs)
         self._professional = re.compile(
             rf"\b{_SELF}\s+(?:an?\s+|the\s+)?(?:student\s+|trainee\s+|community\s+)?{job}\b"
@@ -70,15 +75,19 @@ class RoleCues:
             rf"|\b{_alternatives(work)}\b"
         )
         self._parent = re.compile(rf"\b{_alternatives(parent)}\b|\b{_MY_BABY_AGE}|\b{_PREGNANT_WEEKS}")
+        self._hint = re.compile(rf"\b{_alternatives(hints)}\b") if hints else None
 
     @classmethod
     def from_file(cls, path: Path = ROLES_FILE) -> RoleCues:
         content = yaml.safe_load(path.read_text(encoding="utf-8"))
         lists = {key: content.get(key) for key in ("professional_job", "professional_work", "parent")}
+        lists["professional_hint"] = content.get("professional_hint") or []
         for key, words in lists.items():
             if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
                 raise ValueError(f"{path.name}: '{key}' must be a list of words")
-        return cls(lists["professional_job"], lists["professional_work"], lists["parent"])
+        return cls(
+            lists["professional_job"], lists["professional_work"], lists["parent"], lists["professional_hint"]
+        )
 
     def role_of(self, text: str) -> str | None:
         """The role a message shows, or None. A professional cue wins over a parent one ("the
@@ -94,6 +103,8 @@ class RoleCues:
             return PROFESSIONAL
         if self._parent.search(lowered):
             return PARENT
+        if self._hint is not None and self._hint.search(lowered):
+            return PROFESSIONAL
         return None
 
 

@@ -109,15 +109,6 @@ class SafetyNetClassifier(GraphComponent, IntentClassifier):
             self._decide(message)
         return messages
 
-    def _next_guess(self, message: Message) -> str | None:
-        """The classifier's best guess that is neither a safety tier nor "didn't understand"."""
-        for entry in message.get(INTENT_RANKING_KEY) or []:
-            name = entry.get(INTENT_NAME_KEY)
-            if name in TIERS:
-                continue
-            return None if name in self._config[NOT_UNDERSTOOD_KEY] else str(name)
-        return None
-
     def _decide(self, message: Message) -> None:
         text = message.get(TEXT) or ""
         if text.startswith("/"):
@@ -127,12 +118,6 @@ class SafetyNetClassifier(GraphComponent, IntentClassifier):
         finding = assessment.finding
         if finding is None and guess in self._config[NOT_UNDERSTOOD_KEY]:
             finding = assessment.if_unsure
-        elif finding is None and guess in TIERS and assessment.over and self._next_guess(message):
-            # "GP checked her and she's back to her usual self": no rule found danger and the
-            # message ends saying it is over, so the classifier's guess of danger alone is not
-            # answered as danger: its best guess of anything else is (never "didn't understand").
-            set_intent(message, str(self._next_guess(message)))
-            return
         elif finding is None and guess in TIERS:
             finding = assessment.if_unsure or Finding(CHECK, "classifier_only", UNCLEAR)
         if finding is None:

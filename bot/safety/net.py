@@ -48,14 +48,14 @@ OTHER_PEOPLE = "SOMEONE"
 # - `over_now` (the parent says it has fully passed: "all better now"): the advice for a fever or
 #   an illness, and the safety question; never a head injury or a fever under 3 months, which
 #   need a doctor whatever the baby seems like now (FACTS section 2);
-# - `over_since` with `long_ago` ("fine ever since", "last year"): also an illness that was an
-#   emergency then.
-# Nothing is settled when someone may have hurt the baby.
+# - `over_since` with `long_ago` ("fine ever since" and "last year"): as `over_now`.
+# Nothing of the emergency, crisis, abuse or breaking-point tiers is ever settled (a fit now "and he
+# had one last year, fine since" is an emergency), nor anything when someone may have hurt the baby.
+# A "not" before the words ("hasn't been well since") means it is not over.
 SETTLED_BY_CHECK = frozenset(
     {"fever_under_3_months", "fever", "unwell", "breathing", "head_injury", "unclear"}
 )
 SETTLED_BY_OVER = frozenset({"fever", "unwell", "breathing", "unclear"})
-SETTLED_SINCE = frozenset({("emergency", "unwell")})
 NEVER_SETTLED_WITH = frozenset({"HARMED", "ROUGH", "COVER_FACE", "HEAD_WHIPPED"})
 UNSETTLED_TOGETHER = ("INJURY", "NOT_MOVING_ABOUT")
 SETTLED_TIERS = frozenset({"urgent_health", "safety_check"})
@@ -82,8 +82,7 @@ class Assessment:
     if_unsure: Finding | None
     # The concepts found in the message (not cancelled by "not"), e.g. PROFESSIONAL.
     concepts: frozenset[str]
-    # The message ends saying the worry is over ("she's back to her usual self"): a classifier's
-    # guess of danger alone does not ask the safety question.
+    # The message ends saying the worry is over ("she's back to her usual self"), for explaining.
     over: bool = False
 
 
@@ -258,8 +257,6 @@ class SafetyNet:
                 marks.append(checked)
             if rule.tier in SETTLED_TIERS and rule.concern in SETTLED_BY_OVER:
                 marks += [at for at in (over, since) if at is not None]
-            if (rule.tier, rule.concern) in SETTLED_SINCE and since is not None:
-                marks.append(since)
             if not marks:
                 kept.append(rule)
                 continue
@@ -320,6 +317,8 @@ def _last_unopened(doc: Doc, found: _Text, phrases: list[Phrase]) -> int | None:
     last: tuple[int, int] | None = None
     for phrase in phrases:
         for start, ends in find(phrase, found, exception=False).items():
+            if _negated(doc, start) or any(doc[i].lemma_ in NEGATIONS for i in range(start, max(ends))):
+                continue  # "hasn't been well since", "not back to her usual self"
             if last is None or start > last[0]:
                 last = (start, max(ends))
     if last is None or any(doc[i].lemma_ in REOPENERS for i in range(last[1], len(doc))):

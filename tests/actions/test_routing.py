@@ -118,6 +118,10 @@ async def test_asked_for_the_form_the_form_comes_first(clock, text: str, area: s
         ActionGiveContacts(), tracker(text=text + " or the phone number", intent="ask_contacts")
     )
     assert responses(messages)[0] == "utter_contacts_open"
+    # Urgency means a person to speak to, not a form.
+    urgent = "Urgent referral, baby at immediate risk, where's the form? need to speak to someone now"
+    _, messages, _ = await run(ActionGiveContacts(), tracker(text=urgent, intent="ask_contacts"))
+    assert responses(messages)[0] == "utter_contacts_open"
 
 
 async def test_asked_for_the_form_in_a_place_not_held_gives_no_other_area_form(clock) -> None:
@@ -137,6 +141,10 @@ async def test_asked_for_a_national_line_gets_the_people_to_call_not_the_area_li
     )
     assert responses(messages) == ["utter_who_to_call_parent"]
     assert "111" in said and AREAS["devon"][0] not in said
+    # Naming a national line while asking for the area's still gets the area's lines.
+    text = "HV here, NSPCC advised me to refer to the local authority, what's your number"
+    _, messages, _ = await run(ActionGiveContacts(), tracker(text=text, intent="ask_contacts"))
+    assert responses(messages) == ["utter_contacts_open"]
 
 
 async def test_asking_for_an_areas_own_line_by_its_name_gives_that_area(clock) -> None:

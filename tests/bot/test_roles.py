@@ -52,6 +52,10 @@ def test_a_professional_is_recognised(text: str) -> None:
         "I'm 30 weeks, what support is there in Devon",
         "babysitting my nieces baby",
         "I'm the mum and the dad works nights",
+        # A professional's hint ("the baby's dad", "weigh clinic") never beats a parent's own words.
+        "i'm her mum and the baby's dad keeps shouting at her",
+        "At weigh clinic today the HV said my baby has dropped two centiles",
+        "As the parents, we're worried about our 6 week old",
     ],
 )
 def test_a_parent_or_carer_is_recognised(text: str) -> None:
@@ -69,6 +73,8 @@ def test_a_parent_or_carer_is_recognised(text: str) -> None:
         "midwife says, she's fine",
         "my parents say i should let her cry it out",  # the writer's own mum and dad
         "my mum says he's just hungry",
+        "my husband's parents reckon it's colic",
+        "are these petechiae?",
     ],
 )
 def test_no_cue_leaves_the_role_as_it_was(text: str) -> None:

@@ -62,22 +62,6 @@ def test_a_classifier_only_safety_guess_becomes_the_safety_question(component) -
     assert message.get(SAFETY_RULE_KEY) == "classifier_only"
 
 
-def test_a_safety_guess_on_a_worry_said_to_be_over_gets_the_next_guess(component) -> None:
-    # "back to her usual self" said last: the classifier's guess of danger alone asks nothing, and
-    # its next guess answers (never "didn't understand": then the safety question stays).
-    text = "she was a bit off with a cold on monday, she's back to her usual self now"
-    message = Message(data={TEXT: text})
-    message.set(INTENT, {"name": "urgent_health", "confidence": 0.6})
-    ranking = [{"name": "urgent_health", "confidence": 0.6}, {"name": "ask_illness", "confidence": 0.3}]
-    message.set(INTENT_RANKING_KEY, ranking)
-    message = component.process([message])[0]
-    assert message.get(INTENT)["name"] == "ask_illness"
-    message = Message(data={TEXT: text})
-    message.set(INTENT, {"name": "urgent_health", "confidence": 0.6})
-    message.set(INTENT_RANKING_KEY, [{"name": "urgent_health", "confidence": 0.6}, {"name": "nlu_fallback"}])
-    assert component.process([message])[0].get(INTENT)["name"] == "safety_check"
-
-
 def test_a_professional_reporting_danger_is_marked_as_professional(component) -> None:
     message = parse(component, "midwife here, the baby is not breathing", guess="nlu_fallback")
     assert message.get(INTENT)["name"] == "emergency"

@@ -148,7 +148,7 @@ def test_danger_words_alone_only_lead_to_a_question_when_not_understood(net: Saf
         "my 9 month old had a temp of 38.4 with a cold, the GP saw him today and said it's viral",
         "she was poorly with a fever on Monday but she's back to her usual self now",
         "his rash from the new washing powder is clearing up nicely",
-        "he had a febrile convulsion last year, the hospital checked him and he's been fine ever since",
+        "she had a cough and a temperature last month and she's been fine ever since",
     ],
 )
 def test_a_worry_said_to_be_over_gets_no_safety_reply(net: SafetyNet, text: str) -> None:
@@ -171,6 +171,23 @@ def test_a_worry_said_to_be_over_gets_no_safety_reply(net: SafetyNet, text: str)
         # Never settled: a bruise on a baby who isn't moving about, or someone hurting the baby.
         ("3 week old with a bruise on his arm, GP saw it and said it's fine", "safety_check"),
         ("my partner shook her last week, the GP checked her and said she's fine", "emergency"),
+        # An emergency now is never settled, whatever came before (a second reading's examples).
+        (
+            "He's having a fit right now and it won't stop, he had one a year ago and has been fine since",
+            "emergency",
+        ),
+        ("my baby isn't breathing. He was in hospital last year but he's been fine ever since", "emergency"),
+        (
+            "purple rash, doesn't fade under the glass, she had chickenpox last month, fine since",
+            "emergency",
+        ),
+        # A "not" means it is not over; "gone" and "they" are not a doctor's word.
+        ("He's been floppy and breathing really fast, he hasn't been well since last month", "emergency"),
+        ("my 7 week old had a temp of 38.4 and is still not back to her usual self", "urgent_health"),
+        ("She's struggling to breathe and her temp has gone up", "urgent_health"),
+        ("My 8 week old has a temp of 38.3, they said fine", "urgent_health"),
+        # A threat against a wall is a threat.
+        ("I'm going to throw her against the wall if she doesn't stop", "emergency"),
     ],
 )
 def test_what_it_is_over_never_settles(net: SafetyNet, text: str, tier: str) -> None:
