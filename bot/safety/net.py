@@ -260,7 +260,7 @@ class SafetyNet:
             if not marks:
                 kept.append(rule)
                 continue
-            ends = self._match_ends(rule, doc, spans, excluded[rule.name] + excluded["*"])
+            ends = [end for _, end in self._matching(rule, doc, spans, excluded[rule.name] + excluded["*"])]
             (settled if max(ends, default=len(doc)) <= max(marks) else kept).append(rule)
         return kept, settled, True
 
@@ -272,15 +272,6 @@ class SafetyNet:
         excluded: list[tuple[int, int]],
     ) -> bool:
         return next(self._matching(rule, doc, spans, excluded), None) is not None
-
-    def _match_ends(
-        self,
-        rule: Rule,
-        doc: Doc,
-        spans: dict[str, list[tuple[int, int]]],
-        excluded: list[tuple[int, int]],
-    ) -> list[int]:
-        return [end for _, end in self._matching(rule, doc, spans, excluded)]
 
     def _matching(
         self,

@@ -132,16 +132,23 @@ def _guidance_openings() -> dict[str, str]:
     return openings
 
 
+def _partnerships() -> list[dict[str, Any]]:
+    """The partnerships' area files (not the national lines, not the places not held)."""
+    files = [
+        yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in sorted((ROOT / "data" / "areas").glob("*.yml"))
+    ]
+    return [content for content in files if content.get("kind") not in ("national", "elsewhere")]
+
+
 def _area_numbers() -> dict[str, set[str]]:
     """Every phone number of each partnership, digits only."""
-    numbers: dict[str, set[str]] = {}
-    for path in sorted((ROOT / "data" / "areas").glob("*.yml")):
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if content.get("kind") in ("national", "elsewhere"):
-            continue
-        phones = [content["daytime"]["phone"], *content["out_of_hours"]["phones"]]
-        numbers[content["id"]] = {re.sub(r"\D", "", p) for p in phones}
-    return numbers
+    return {
+        content["id"]: {
+            re.sub(r"\D", "", p) for p in [content["daytime"]["phone"], *content["out_of_hours"]["phones"]]
+        }
+        for content in _partnerships()
+    }
 
 
 @dataclass(frozen=True)
@@ -224,16 +231,12 @@ def acceptable(expect: list[str], reading: Reading) -> bool:
 
 
 def _area_names() -> dict[str, list[str]]:
-    """Each partnership's names as people write them: its name, its towns, its line's short name."""
-    names: dict[str, list[str]] = {}
-    for path in sorted((ROOT / "data" / "areas").glob("*.yml")):
-        content = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if content.get("kind") in ("national", "elsewhere"):
-            continue
-        words = [content["name"], *content.get("also_called", [])]
-        words += re.findall(r"\(([A-Za-z]+)\)", content["daytime"]["name"])  # "(SPoA)"
-        names[content["id"]] = [w.lower() for w in words]
-    return names
+    """Each partnership's names as people write them: its name and `also_called` (towns, and the
+    names of its own line and form, such as "SPoA")."""
+    return {
+        content["id"]: [w.lower() for w in [content["name"], *content.get("also_called", [])]]
+        for content in _partnerships()
+    }
 
 
 AREA_NAMES = _area_names()
