@@ -36,9 +36,16 @@ _SELF = r"(?:i'?m|i am|as|i work as|working as|we'?re|we are|speaking as|my role
 _OPENING = r"^\W*(?:(?:hi|hello|hiya|hey|morning|afternoon|evening)\b\W*)?"
 # After an opening job, what shows it is the writer's: "HV, ...", "Midwife here", "SW in Dudley".
 # "HV Devon, ..." and "GP dudley. ..." too: one place word, then punctuation (but never "HV said, ...").
+# Words that, after a job, show someone else's job being talked about ("GP closed, baby not right",
+# "HV coming tomorrow."), not a place the writer works in.
+_NOT_A_PLACE = (
+    r"(?:closed|shut|open|appointment|appt|surgery|practice|visit|visited|visiting|came|coming|come|"
+    r"rang|called|phoned|booked|gave|prescribed|checked|saw|seen|sent|referred|weighed|is|was|are|"
+    r"were|wont|won't|cant|can't|isn't|didn't|doesn't|tomorrow|today|yesterday|again|busy|away|off)\b"
+)
 _OPENING_END = (
     r"\s*(?:[,:;.!\-\u2013\u2014]|\s+(?:here|from|in|at|based|working|for)\b"
-    r"|\s+(?!said\b|says\b|told\b|thinks?\b|reckons?\b|asked\b|wants?\b)[a-z']+\s*[,:;.!\-\u2013\u2014])"
+    rf"|\s+(?!said\b|says\b|told\b|thinks?\b|reckons?\b|asked\b|wants?\b|{_NOT_A_PLACE})[a-z']+\s*[,:;.!\-\u2013\u2014])"
 )
 
 

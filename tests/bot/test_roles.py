@@ -71,6 +71,8 @@ def test_a_parent_or_carer_is_recognised(text: str) -> None:
         "hi",
         "HV said, try a warm bath",  # a job opening the message, then what it said: not the writer's
         "midwife says, she's fine",
+        "gp closed, baby not right, who do i call",  # someone else's job, then what it is doing
+        "HV coming tomorrow. she's still hot",
         "my parents say i should let her cry it out",  # the writer's own mum and dad
         "my mum says he's just hungry",
         "my husband's parents reckon it's colic",
