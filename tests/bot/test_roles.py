@@ -56,6 +56,8 @@ def test_a_professional_is_recognised(text: str) -> None:
         "i'm her mum and the baby's dad keeps shouting at her",
         "At weigh clinic today the HV said my baby has dropped two centiles",
         "As the parents, we're worried about our 6 week old",
+        "can i self refer for help as a parent in east sussex",
+        "me and my partner are shattered, he cries all night",
     ],
 )
 def test_a_parent_or_carer_is_recognised(text: str) -> None:
