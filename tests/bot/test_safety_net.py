@@ -142,6 +142,69 @@ def test_danger_words_alone_only_lead_to_a_question_when_not_understood(net: Saf
     assert decision(net, "noticed a lump", unsure=True) == ("safety_check", "unclear")
 
 
+# A second reading of the tuning on rounds 17 and 18 (2026-12-04) found these faults; each was fixed.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mum gave the baby a gentle tap on the back to burp her",
+        "nana flicks the baby's feet to wake him for feeds like the midwife said",
+        "Give him a little shake of the rattle and he stops crying",
+        "I put on a song and shake the baby gently to wake him",
+        "my toddler got jealous and hit the baby, she's fine, any tips on jealousy?",
+        "the cat was sleeping on my face at 5am lol",
+        "my head is on fire from no sleep",
+        "her leg is a bit puffy after her jab",
+        "does the soft spot go down by a year?",
+        "he hasn't settled since we moved house",
+        "I heard a pop when I bent my knee",
+        "I had a thought of throwing her a big party for her first birthday",
+        "I topped myself up with a coffee and a biscuit",
+        "I'm sick of living in this tiny flat with the in-laws",
+        "we're thinking about not coming home for Christmas this year",
+        "my family would manage without me if I went back to work full time?",
+        "he's got a rope in the shed for the tree swing",
+        "my husband pulled a muscle helping me with the cot",
+        "the kids were shouting and pushing each other all day",
+        "Does a DA disclosure mean I need to do a strategy discussion?",
+        "I feel like I'm going mad, I've lost my keys three times today",
+        "I can't be around her anymore, my mother in law is so critical",
+        "I'm so overwhelmed by all the crying advice online",
+        "i can't handle how loud his giggle is, best sound ever",
+        "she swallowed a bit of bath water and went quiet for a second then giggled",
+        "he clenches his fists and jerks his arms when he's startled by a noise",
+        "the birthmark looks darker on her face in the bath",
+        "I'm so weak after the c-section and not moving much",
+        "the room's not getting any air in with the window shut",
+        "the pram handle broke and the toddler said he will take the baby and throw her ball",
+        "he was drunk and shouting i will kill him at the football on tv",
+    ],
+)
+def test_everyday_words_found_in_a_second_reading_get_no_safety_reply(net: SafetyNet, text: str) -> None:
+    assert decision(net, text) is None
+
+
+@pytest.mark.parametrize(
+    "text, tier",
+    [
+        ("everyone would be better off without me for good", "parent_crisis"),
+        ("feel like topping myself tbh", "parent_crisis"),
+        ("so tired of living, I only keep going for her", "parent_crisis"),
+        ("I'm scared I'll lose it and hit the baby", "breaking_point"),
+        ("I want to make him shut up by shaking him", "breaking_point"),
+        ("I want to force him to be quiet", "breaking_point"),
+        ("he punched the wall and then hit the baby", "emergency"),
+        ("husband hit me and shake baby, baby now sleep too much", "emergency"),
+        ("swallowed a button and now not making any sound", "emergency"),
+        ("our cat is lying on the baby's face and she's not moving", "emergency"),
+        ("HV: on visit now, father aggressive, holding 6wk, says 'I'll do him in'", "emergency"),
+        ("midwife: DA disclosed at booking, partner at home, baby due home tomorrow", "domestic_abuse"),
+    ],
+)
+def test_danger_found_in_a_second_reading_gets_its_tier(net: SafetyNet, text: str, tier: str) -> None:
+    found = decision(net, text)
+    assert found is not None and found[0] == tier, found
+
+
 @pytest.mark.parametrize(
     "text",
     [
