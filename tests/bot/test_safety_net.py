@@ -177,6 +177,8 @@ def test_danger_words_alone_only_lead_to_a_question_when_not_understood(net: Saf
         "the room's not getting any air in with the window shut",
         "the pram handle broke and the toddler said he will take the baby and throw her ball",
         "he was drunk and shouting i will kill him at the football on tv",
+        "if she doesn't stop crying I'll make her a bottle",
+        "he conks out again as I'm undressing him for the bath, he's so tired",
     ],
 )
 def test_everyday_words_found_in_a_second_reading_get_no_safety_reply(net: SafetyNet, text: str) -> None:
@@ -198,6 +200,10 @@ def test_everyday_words_found_in_a_second_reading_get_no_safety_reply(net: Safet
         ("our cat is lying on the baby's face and she's not moving", "emergency"),
         ("HV: on visit now, father aggressive, holding 6wk, says 'I'll do him in'", "emergency"),
         ("midwife: DA disclosed at booking, partner at home, baby due home tomorrow", "domestic_abuse"),
+        # Found by trying the bot as a parent would (2026-12-04).
+        ("i swear if he doesnt shut up ill make him", "breaking_point"),
+        ("if he doesnt shut up ill shut him up", "breaking_point"),
+        ("he opens his eyes then conks out again, wont take bottle", "urgent_health"),
     ],
 )
 def test_danger_found_in_a_second_reading_gets_its_tier(net: SafetyNet, text: str, tier: str) -> None:
