@@ -117,35 +117,7 @@ def test_the_most_urgent_tier_wins(net: SafetyNet) -> None:
         "my dad had epilepsy when he was young, is it passed on",
         "this fan keeps him awake, should i turn it off",
         "he hit his ex's car reversing out of the drive",
-        "",
-        "😭😭😭",
-    ],
-)
-def test_ordinary_messages_get_no_safety_reply(net: SafetyNet, text: str) -> None:
-    assert decision(net, text) is None
-
-
-def test_talking_about_danger_covers_only_its_own_clause(net: SafetyNet) -> None:
-    assert decision(net, "what is shaken baby syndrome") is None
-    assert decision(net, "what is shaken baby syndrome, my partner shook her")[0] == "emergency"
-
-
-def test_a_not_cancels_a_sign_only_within_its_clause(net: SafetyNet) -> None:
-    assert decision(net, "he's not floppy") is None
-    assert decision(net, "he's not floppy but he won't wake up")[0] == "emergency"
-    # "not breathing" is the sign itself, so the "not" counts towards it.
-    assert decision(net, "she is not breathing")[0] == "emergency"
-
-
-def test_danger_words_alone_only_lead_to_a_question_when_not_understood(net: SafetyNet) -> None:
-    assert decision(net, "noticed a lump") is None
-    assert decision(net, "noticed a lump", unsure=True) == ("safety_check", "unclear")
-
-
-# A second reading of the tuning on rounds 17 and 18 (2026-12-04) found these faults; each was fixed.
-@pytest.mark.parametrize(
-    "text",
-    [
+        # A second reading of the tuning on rounds 17 and 18 (2026-12-04) found these alarmed; each was fixed.
         "my mum gave the baby a gentle tap on the back to burp her",
         "nana flicks the baby's feet to wake him for feeds like the midwife said",
         "Give him a little shake of the rattle and he stops crying",
@@ -177,14 +149,35 @@ def test_danger_words_alone_only_lead_to_a_question_when_not_understood(net: Saf
         "the room's not getting any air in with the window shut",
         "the pram handle broke and the toddler said he will take the baby and throw her ball",
         "he was drunk and shouting i will kill him at the football on tv",
+        # Found by trying the bot as a parent would (2026-12-04).
         "if she doesn't stop crying I'll make her a bottle",
         "he conks out again as I'm undressing him for the bath, he's so tired",
+        "",
+        "😭😭😭",
     ],
 )
-def test_everyday_words_found_in_a_second_reading_get_no_safety_reply(net: SafetyNet, text: str) -> None:
+def test_ordinary_messages_get_no_safety_reply(net: SafetyNet, text: str) -> None:
     assert decision(net, text) is None
 
 
+def test_talking_about_danger_covers_only_its_own_clause(net: SafetyNet) -> None:
+    assert decision(net, "what is shaken baby syndrome") is None
+    assert decision(net, "what is shaken baby syndrome, my partner shook her")[0] == "emergency"
+
+
+def test_a_not_cancels_a_sign_only_within_its_clause(net: SafetyNet) -> None:
+    assert decision(net, "he's not floppy") is None
+    assert decision(net, "he's not floppy but he won't wake up")[0] == "emergency"
+    # "not breathing" is the sign itself, so the "not" counts towards it.
+    assert decision(net, "she is not breathing")[0] == "emergency"
+
+
+def test_danger_words_alone_only_lead_to_a_question_when_not_understood(net: SafetyNet) -> None:
+    assert decision(net, "noticed a lump") is None
+    assert decision(net, "noticed a lump", unsure=True) == ("safety_check", "unclear")
+
+
+# A second reading of the tuning on rounds 17 and 18 (2026-12-04) found these faults; each was fixed.
 @pytest.mark.parametrize(
     "text, tier",
     [
