@@ -59,6 +59,13 @@ SETTLED_BY_OVER = frozenset({"fever", "unwell", "breathing", "unclear"})
 NEVER_SETTLED_WITH = frozenset({"HARMED", "ROUGH", "COVER_FACE", "HEAD_WHIPPED"})
 UNSETTLED_TOGETHER = ("INJURY", "NOT_MOVING_ABOUT")
 SETTLED_TIERS = frozenset({"urgent_health", "safety_check"})
+# "What do I do if he's not breathing": a 999 sign inside `asking_what_to_do` is met with the
+# safety question (the 999 signs and "is your baby breathing normally and responding to you right
+# now?"), which answers a general question and catches one that is happening now.
+ASKED_TIER = "emergency"
+ASKED_REPLY = "safety_check"
+ASKED_RULE = "asked_what_to_do_about_a_999_sign"
+ASKED_CONCERN = "unclear"
 # Words after "it's over" that open the worry again: "GP said fine, but now she's floppy".
 REOPENERS = frozenset({"but", "though", "although", "however", "again", "worse", "except"})
 
@@ -100,6 +107,8 @@ class Evaluation:
     # Rules that matched but were settled by "it's over now" said after them.
     settled: tuple[Rule, ...] = ()
     over: bool = False
+    # 999 signs inside "what do I do if ...": not a report for sure, so the safety question.
+    asked: tuple[Rule, ...] = ()
 
 
 class SafetyNet:
@@ -113,6 +122,7 @@ class SafetyNet:
         written += [p for rule in book.rules for alt in rule.match for p in alt.phrases]
         written += [p for rule in book.rules for p in rule.unless]
         written += list(book.not_a_report) + list(book.everyday) + list(book.no_case)
+        written += list(book.asking_what_to_do)
         keywords = set().union(*(words_of(spelling.parse(phrase)) for phrase in written))
         self._reader = Reader(nlp, book.misspellings, keywords, known_words, book.real_words)
         parser = PhraseParser(self._reader, book.concepts)
@@ -149,6 +159,7 @@ class SafetyNet:
         self._long_ago = [parser.parse(phrase) for phrase in book.long_ago]
         self._exceptions["*"] = [parser.parse(phrase) for phrase in book.not_a_report]
         self._exceptions["**"] = [parser.parse(phrase) for phrase in book.no_case]
+        self._exceptions["?"] = [parser.parse(phrase) for phrase in book.asking_what_to_do]
         # Looked up by their first words: a message is matched only against what could start in it.
         self._part_names = list(self._parts)
         self._part_index = PhraseIndex(self._parts.values())
@@ -174,7 +185,10 @@ class SafetyNet:
         evaluation = self.evaluate(text)
         always = [rule for rule in evaluation.fired if not rule.when_unsure]
         unsure = [rule for rule in evaluation.fired if rule.when_unsure]
-        return Assessment(_most_urgent(always), _most_urgent(unsure), evaluation.concepts, evaluation.over)
+        finding = _most_urgent(always)
+        if finding is None and evaluation.asked:
+            finding = Finding(tier=ASKED_REPLY, rule=ASKED_RULE, concern=ASKED_CONCERN)
+        return Assessment(finding, _most_urgent(unsure), evaluation.concepts, evaluation.over)
 
     def evaluate(self, text: str) -> Evaluation:
         """Everything the net found in a message, for deciding and for explaining a decision."""
@@ -195,7 +209,7 @@ class SafetyNet:
                 if self._reassurance.get(id(sequence)) and _negated(doc, start):
                     continue
                 for end in ends:
-                    if name == "*":  # talking about danger: the whole clause is not a report
+                    if name in ("*", "?"):  # talking about danger: the whole clause is not a report
                         excluded[name].append(_clause_around(doc, start, end))
                     elif name == "**":  # no child, case or incident: nothing is a report
                         excluded["*"].append((0, len(doc)))
@@ -206,12 +220,21 @@ class SafetyNet:
             spans[part] = [span for span in found_spans if not found.is_hidden(*span)]
         if found.hidden:
             excluded["everyday"] = list(found.hidden)
-        everywhere = excluded["*"]
+        everywhere = excluded["*"] + excluded["?"]
         fired = [
             rule
             for rule in self.book.rules
             if self._matches(rule, doc, spans, excluded[rule.name] + everywhere)
         ]
+        # "What do I do if he's not breathing" may be happening now: a 999 sign asked about.
+        asked = tuple(
+            rule
+            for rule in self.book.rules
+            if rule.tier == ASKED_TIER
+            and excluded["?"]
+            and rule not in fired
+            and self._matches(rule, doc, spans, excluded[rule.name] + excluded["*"])
+        )
         fired, settled, over = self._settle(doc, found, spans, excluded, fired)
         concepts = frozenset(
             name
@@ -224,7 +247,7 @@ class SafetyNet:
             )
         )
         return Evaluation(
-            doc, dict(spans), dict(negated), dict(excluded), fired, concepts, tuple(settled), over
+            doc, dict(spans), dict(negated), dict(excluded), fired, concepts, tuple(settled), over, asked
         )
 
     def _settle(

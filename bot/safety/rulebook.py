@@ -116,6 +116,9 @@ class Rulebook:
     # The writer says there is no child, case or incident ("no child involved, just the policy"):
     # nothing in the message counts.
     no_case: tuple[str, ...] = ()
+    # Asking what to do if ("what do I do if he's not breathing"): a clause that is no report for
+    # most tiers, but may be one happening now, so a 999 sign in it gets the safety question.
+    asking_what_to_do: tuple[str, ...] = ()
     # The worry is over, said last: a doctor or nurse checked ("GP checked him and said fine"), or
     # it has fully passed ("back to her usual self"). What each settles: bot/safety/net.py.
     checked_fine: tuple[str, ...] = ()
@@ -145,17 +148,28 @@ def load_rulebook(folder: Path) -> Rulebook:
     not_a_report: tuple[str, ...] = ()
     everyday: tuple[str, ...] = ()
     no_case: tuple[str, ...] = ()
+    asking: tuple[str, ...] = ()
     over: dict[str, tuple[str, ...]] = {}
     if (folder / NOT_A_REPORT_FILE).exists():
         content = _read(
             folder / NOT_A_REPORT_FILE,
-            {"talking_about", "everyday", "no_case", "checked_fine", "over_now", "over_since", "long_ago"},
+            {
+                "talking_about",
+                "asking_what_to_do",
+                "everyday",
+                "no_case",
+                "checked_fine",
+                "over_now",
+                "over_since",
+                "long_ago",
+            },
         )
         for key in ("checked_fine", "over_now", "over_since", "long_ago"):
             over[key] = _strings(content.get(key) or [], f"{NOT_A_REPORT_FILE}: {key}")
         not_a_report = _strings(content.get("talking_about") or [], f"{NOT_A_REPORT_FILE}: talking_about")
         everyday = _strings(content.get("everyday") or [], f"{NOT_A_REPORT_FILE}: everyday")
         no_case = _strings(content.get("no_case") or [], f"{NOT_A_REPORT_FILE}: no_case")
+        asking = _strings(content.get("asking_what_to_do") or [], f"{NOT_A_REPORT_FILE}: asking_what_to_do")
 
     rules: list[Rule] = []
     for path in sorted(folder.glob("*.yml")):
@@ -168,7 +182,17 @@ def load_rulebook(folder: Path) -> Rulebook:
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise RulebookError(f"rule names used twice: {', '.join(repeated)}")
-    book = Rulebook(concepts, tuple(rules), misspellings, real_words, not_a_report, everyday, no_case, **over)
+    book = Rulebook(
+        concepts,
+        tuple(rules),
+        misspellings,
+        real_words,
+        not_a_report,
+        everyday,
+        no_case,
+        asking_what_to_do=asking,
+        **over,
+    )
     _check_references(book)
     return book
 
@@ -287,6 +311,7 @@ def _check_references(book: Rulebook) -> None:
         book.not_a_report
         + book.everyday
         + book.no_case
+        + book.asking_what_to_do
         + book.checked_fine
         + book.over_now
         + book.over_since

@@ -149,6 +149,19 @@ def test_the_most_urgent_tier_wins(net: SafetyNet) -> None:
         "the room's not getting any air in with the window shut",
         "the pram handle broke and the toddler said he will take the baby and throw her ball",
         "he was drunk and shouting i will kill him at the football on tv",
+        # Calm messages of blind round 19's kinds (2026-12-04), in the developers' own words.
+        "Training question: how do we describe mottled skin on darker skin tones?",
+        "shook the bottle to mix the formula, it's still lumpy",
+        "I'm covered in sick again, third top today",
+        "she's out cold finally after an hour of rocking",
+        "I'm the one who's barely awake, baby's fine",
+        "he hiccups so hard his whole body jumps",
+        "the bath water went a bit blue from the bath bomb",
+        "me and her dad broke up last year but we co-parent fine",
+        "the rash went within an hour, it was the new plaster",
+        "she was poorly last week but GP saw her and now all better",
+        "I could throttle my brother in law, he bought her a drum kit",
+        "I'm sick of living in this tiny flat with the in-laws",
         # Found by trying the bot as a parent would (2026-12-04).
         "if she doesn't stop crying I'll make her a bottle",
         "he conks out again as I'm undressing him for the bath, he's so tired",
@@ -170,6 +183,17 @@ def test_a_not_cancels_a_sign_only_within_its_clause(net: SafetyNet) -> None:
     assert decision(net, "he's not floppy but he won't wake up")[0] == "emergency"
     # "not breathing" is the sign itself, so the "not" counts towards it.
     assert decision(net, "she is not breathing")[0] == "emergency"
+
+
+def test_asking_what_to_do_about_a_999_sign_gets_the_safety_question(net: SafetyNet) -> None:
+    # It may be happening now: the question and the 999 signs answer both readings.
+    assert decision(net, "what do i do if shes not breathing") == ("safety_check", "unclear")
+    assert decision(net, "wat do i do if he wont wake up") == ("safety_check", "unclear")
+    # Said to be hypothetical, it is talk about danger; after a comma it is a report.
+    assert decision(net, "what do i do if my baby ever stops breathing, asking for a course") is None
+    assert decision(net, "what do i do if he is not breathing, his lips are blue")[0] == "emergency"
+    # Other tiers inside the question stay a question: the advice is what was asked for.
+    assert decision(net, "what should i do if my baby gets a temperature") is None
 
 
 def test_danger_words_alone_only_lead_to_a_question_when_not_understood(net: SafetyNet) -> None:
@@ -197,6 +221,30 @@ def test_danger_words_alone_only_lead_to_a_question_when_not_understood(net: Saf
         ("i swear if he doesnt shut up ill make him", "breaking_point"),
         ("if he doesnt shut up ill shut him up", "breaking_point"),
         ("he opens his eyes then conks out again, wont take bottle", "urgent_health"),
+        # Tuning on blind round 19, by concept (2026-12-04), in the developers' own words.
+        ("im frightened of what ill do to her tonight", "breaking_point"),
+        ("keep imagining dropping him down the stairs", "breaking_point"),
+        ("I'll make her stop crying whatever it takes", "breaking_point"),
+        ("mum said shes going to end her life and shes got the baby with her now", "emergency"),
+        ("I'm thinking of taking me and my baby away from everything for good", "emergency"),
+        ("my partner's holding a pillow over the cot and says he wants to do it", "emergency"),
+        ("she wont stop crying and i cant stop shaking her", "emergency"),
+        ("he bumped his head on the table and now his leg is twitching", "emergency"),
+        ("baby was shaked by her dad and now shes sleepy", "emergency"),
+        ("a carrier bag was over her face when i came in", "emergency"),
+        ("she wakes for a sec then gone again, not normal for her", "emergency"),
+        ("hes staring right through me and not reacting", "emergency"),
+        ("her head bounced off the tiles when she slipped off my knee, she's 5 months", "urgent_health"),
+        ("honestly tired of being alive", "parent_crisis"),
+        ("my life isnt worth living anymore", "parent_crisis"),
+        ("he texted goodbye like forever and switched his phone off, I've got the baby", "parent_crisis"),
+        ("he threatened if I phone the police he'll take the kids, he's downstairs", "domestic_abuse"),
+        ("my boyfriend punched his fist through the wall right by the baby's cot", "domestic_abuse"),
+        ("he pinned me against the door last night with our son in my arms", "domestic_abuse"),
+        ("he's been sleepier than usual today, is that ok", "urgent_health"),
+        ("the baby's not feeding as much as usual", "safety_check"),
+        ("theres a bruise or a birthmark on her arm, cant tell", "safety_check"),
+        ("I wasn't very gentle with him last night", "safety_check"),
     ],
 )
 def test_danger_found_in_a_second_reading_gets_its_tier(net: SafetyNet, text: str, tier: str) -> None:
