@@ -245,18 +245,8 @@ def test_danger_words_alone_only_lead_to_a_question_when_not_understood(net: Saf
         ("the baby's not feeding as much as usual", "safety_check"),
         ("theres a bruise or a birthmark on her arm, cant tell", "safety_check"),
         ("I wasn't very gentle with him last night", "safety_check"),
-    ],
-)
-def test_danger_found_in_a_second_reading_gets_its_tier(net: SafetyNet, text: str, tier: str) -> None:
-    found = decision(net, text)
-    assert found is not None and found[0] == tier, found
-
-
-# The kinds of message blind round 20 showed the net missing or alarming on, in our own words (the
-# round's own messages stay out of the rules and the tests written with them).
-@pytest.mark.parametrize(
-    "text, tier",
-    [
+        # The kinds of message blind round 20 showed the net missing, in our own words (the round's
+        # own messages stay out of the rules and the tests written with them).
         ("she's making a noise like a little piglet with every breath", "emergency"),
         ("I can't get her to come round properly", "emergency"),
         ("she went really stiff and now she's very drowsy", "emergency"),
@@ -296,11 +286,12 @@ def test_danger_found_in_a_second_reading_gets_its_tier(net: SafetyNet, text: st
         ("scratched by his nails, he dragged her out of the cot by her arm", "emergency"),
     ],
 )
-def test_kinds_missed_in_blind_round_20_get_their_tier(net: SafetyNet, text: str, tier: str) -> None:
+def test_danger_found_in_a_second_reading_gets_its_tier(net: SafetyNet, text: str, tier: str) -> None:
     found = decision(net, text)
     assert found is not None and found[0] == tier, found
 
 
+# The kinds of calm message blind round 20 showed the net alarming on, in our own words.
 @pytest.mark.parametrize(
     "text",
     [
