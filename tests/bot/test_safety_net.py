@@ -284,6 +284,45 @@ def test_danger_words_alone_only_lead_to_a_question_when_not_understood(net: Saf
         ("he is breathing nice and slow and then he stops for 20 seconds", "emergency"),
         ("temp 39 for 5 days and a rash on her tongue and red eyes, today everything ok", "urgent_health"),
         ("scratched by his nails, he dragged her out of the cot by her arm", "emergency"),
+        # The kinds of message blind round 21 showed the net missing, in our own words: several "111 today"
+        # signs at once, fits and threats told as what is happening, a carer's urges in plain words.
+        ("he's really drowsy and hasn't had a wet nappy since this morning", "emergency"),
+        ("grey and grunting, and not interested in his bottle", "emergency"),
+        ("her cry is a thin high squeak and she's gone so pale", "emergency"),
+        ("brought up green stuff twice and his belly is hard and swollen", "emergency"),
+        ("he won't wake up for his feeds today", "emergency"),
+        ("her whole body went tight then started jerking", "emergency"),
+        ("she had a little fit after bumping her head", "emergency"),
+        ("little twitches in his cheek and his hand, he's 6 weeks", "emergency"),
+        ("his fingers and lips have gone bluish", "emergency"),
+        ("my boyfriend said he'll hold her under in the bath if I go", "emergency"),
+        ("her dad messaged saying he'll finish the baby, he's at the door", "emergency"),
+        ("my ex kicked his way in and snatched the baby from me", "emergency"),
+        ("he's got me and the baby locked in the bedroom and won't let us out", "emergency"),
+        ("hes got me pinned to the floor and the baby is screaming", "emergency"),
+        ("she's off her head on something and swinging the baby around", "emergency"),
+        ("I'm on the edge of the multi storey, I've left the baby with my sister", "emergency"),
+        ("downed a bottle of wine and then took all my pills", "emergency"),
+        ("his eyes keep sunsetting", "emergency"),
+        ("she knocked a hot coffee over herself and her arm is blistering", "emergency"),
+        ("he slipped under the bath water and now he's spluttering and breathing oddly", "emergency"),
+        ("her head banged the doorframe when I carried her through, she's 10 weeks", "urgent_health"),
+        ("there's blood in her nappy, she's 5 weeks", "urgent_health"),
+        ("you can see a dip under his ribs each time he breathes", "urgent_health"),
+        ("I'm scared by how cross I'm getting with her", "breaking_point"),
+        ("I keep getting flashes of holding the pillow down", "breaking_point"),
+        ("I was about to shake her so I put her down and left the room", "breaking_point"),
+        ("I just want to put him outside and shut the door", "breaking_point"),
+        ("kicked the door in because she won't stop screaming", "breaking_point"),
+        ("I'm going under, the baby cries every time I put her down", "breaking_point"),
+        ("I'm done with living honestly", "parent_crisis"),
+        ("every day I look at the railway and think about it", "parent_crisis"),
+        (
+            "my husband smashed the window by where the baby sleeps and says next time it'll be me",
+            "domestic_abuse",
+        ),
+        ("I'm being hit at home and there's a newborn here", "domestic_abuse"),
+        ("she gets violent with me when I'm holding our son", "domestic_abuse"),
     ],
 )
 def test_danger_found_in_a_second_reading_gets_its_tier(net: SafetyNet, text: str, tier: str) -> None:
@@ -291,7 +330,7 @@ def test_danger_found_in_a_second_reading_gets_its_tier(net: SafetyNet, text: st
     assert found is not None and found[0] == tier, found
 
 
-# The kinds of calm message blind round 20 showed the net alarming on, in our own words.
+# The kinds of calm message blind rounds 20 and 21 showed the net alarming on, in our own words.
 @pytest.mark.parametrize(
     "text",
     [
@@ -326,9 +365,34 @@ def test_danger_found_in_a_second_reading_gets_its_tier(net: SafetyNet, text: st
         "don't think I'll make it to the morning baby group tomorrow, any other groups",
         "carrying the car seat with the baby in is too much for me",
         "the colour is different from the website, I ordered the grey cot",
+        # Blind round 21's calm kinds, in our own words: the writer's own breath, scrapes and illness,
+        # animals, idioms, weather, and talk about training, posts and leaflets.
+        "I was out of breath carrying the car seat up the stairs",
+        "cant catch my breath today, so busy with the twins",
+        "the fan sounds like someone breathing and it sends her off",
+        "our grey tabby cat keeps sleeping in the moses basket",
+        "she's so milk drunk, eyes rolling back in bliss",
+        "my own epilepsy is well managed, can I bath him on my own?",
+        "my temperature is 38.1 after my flu jab, can I still feed?",
+        "he won't take a bottle from me but takes it fine from his mum",
+        "this one's going to be a footballer with those kicks",
+        "walked into the cot again, bruises all over my shins",
+        "dropped a stitch on her blanket, too tired to knit",
+        "it's chucking it down so no walk today",
+        "these hotel towels are so scratchy on her skin",
+        "the dog grabbed the baby's hat and ran off with it",
+        "my 5 year old keeps threatening to sell the baby on ebay",
+        "my mum is going to kill me, I lost the pram rain cover",
+        "grandpa wants to hold the baby over the font at the christening",
+        "I can't take my eyes off her",
+        "cut my thumb on the tin of formula",
+        "bled the radiators in the nursery",
+        "I throw his teddy up and catch it and he laughs",
+        "did the glass test on his spots and they faded, he's fine",
+        "I had a little fit of rage at the flatpack wardrobe",
     ],
 )
-def test_calm_kinds_alarmed_in_blind_round_20_get_nothing(net: SafetyNet, text: str) -> None:
+def test_calm_kinds_alarmed_in_blind_rounds_get_nothing(net: SafetyNet, text: str) -> None:
     assert decision(net, text, unsure=True) is None
 
 
