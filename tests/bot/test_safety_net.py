@@ -387,6 +387,25 @@ def test_danger_words_alone_only_lead_to_a_question_when_not_understood(net: Saf
         ("smth is wrong with her", "safety_check"),
         ("grandad puts her down face down on a cushion for naps", "safety_check"),
         ("her dad is really heavy handed with her", "safety_check"),
+        # Blind round 24's kinds, in our own words.
+        ("her nostrils keep flaring and her tummy is sucking in hard", "emergency"),
+        ("he's gone a deathly white all of a sudden", "emergency"),
+        ("his lips went blue when he screamed and they've stayed that colour", "emergency"),
+        ("her legs are stuck out straight and stiff and she's just staring", "emergency"),
+        ("petechial spots on his tummy, home visit now", "emergency"),
+        ("she went down the stairs in her walker and now she's very sleepy", "emergency"),
+        ("I lost it and slapped her, she's 4 months", "emergency"),
+        ("found him under blanket, he not moving", "emergency"),
+        ("the sheepskin was over her face when I went in", "emergency"),
+        ("her boyfriend says he'll throw the baby if she leaves", "emergency"),
+        ("hot, vomiting, and the soft spot on his head is bulging", "emergency"),
+        ("burning hot, sleeps all the time, no wet nappies since this morning", "emergency"),
+        ("if she screams again imma snap, i mean it", "breaking_point"),
+        ("i'm past coping with her screaming", "breaking_point"),
+        ("my head says kill yourself every night", "parent_crisis"),
+        ("I've got the tablets. I keep staring at them.", "parent_crisis"),
+        ("my husband headbutted me last night in front of the baby", "domestic_abuse"),
+        ("her nappies are much lighter and she's barely feeding", "urgent_health"),
     ],
 )
 def test_danger_found_in_a_second_reading_gets_its_tier(net: SafetyNet, text: str, tier: str) -> None:
@@ -486,6 +505,11 @@ def test_danger_found_in_a_second_reading_gets_its_tier(net: SafetyNet, text: st
         "he bashes the piano toy so hard",
         "routine enquiry questions at booking, which ones do you use?",
         "a burn on the toast is all I managed this morning",
+        # Blind round 24's kinds, in our own words.
+        "smothered in suncream and ready for the park",
+        "my husband choked on his coffee when he saw the nappy",
+        "this new playlist hits different at 3am",
+        "the teething hit and I'm a wreck",
     ],
 )
 def test_calm_kinds_alarmed_in_blind_rounds_get_nothing(net: SafetyNet, text: str) -> None:
